@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The test command from README.md: builds everything and runs every test, including
+# each shipped rule's examples and the end-to-end runs over sample-data/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo test --locked --all-targets

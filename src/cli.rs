@@ -1,0 +1,175 @@
+//! Command-line interface: clap derive types only. Parsing validates; `lib::run` works.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::rule::Severity;
+
+/// Watches how trade-union funds (工会经费) are spent: reads 用友/金蝶 ledger exports,
+/// applies the negative list and other rules, and reports what it flagged.
+#[derive(Debug, Parser)]
+#[command(name = "fundwatch", version, about)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Command,
+    /// More logging on stderr (-v, -vv). Results always go to stdout. RUST_LOG also works.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Only errors on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Scan ledgers with the rules and report flagged rows.
+    Scan(ScanArgs),
+    /// Show how each ledger file was understood (format, header, mapping, row counts).
+    Inspect(InspectArgs),
+    /// List, show, check and test rules.
+    #[command(subcommand)]
+    Rules(RulesCommand),
+    /// Write generated ledgers: the bundled sample set, or a large file for benchmarks.
+    #[command(subcommand, hide = true)]
+    Synth(SynthCommand),
+}
+
+/// Options for reading ledgers, shared by `scan` and `inspect`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReadArgs {
+    /// Text encoding of CSV/TXT/HTML files (default: detected; utf-8, gbk, gb18030, utf-16le).
+    #[arg(long, help_heading = "Reading")]
+    pub encoding: Option<String>,
+    /// Unit (单位) for every row, overriding the unit column, title row and file name.
+    #[arg(long, help_heading = "Reading")]
+    pub unit: Option<String>,
+    /// A TOML file of extra column mappings (dialects); repeatable.
+    #[arg(long = "mapping", value_name = "FILE", help_heading = "Reading")]
+    pub mappings: Vec<PathBuf>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ScanArgs {
+    /// Ledger files, directories or glob patterns.
+    pub paths: Vec<PathBuf>,
+    /// A directory of extra rules; a rule with a shipped id overrides it. Repeatable.
+    #[arg(long = "rules", value_name = "DIR")]
+    pub rules: Vec<PathBuf>,
+    /// Turn a rule off by id. Repeatable.
+    #[arg(long = "disable", value_name = "ID")]
+    pub disable: Vec<String>,
+    /// Do not load the rules shipped inside the binary.
+    #[arg(long)]
+    pub no_default_rules: bool,
+    /// Output format.
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub format: Option<Format>,
+    /// Write the output here instead of stdout.
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a finding at or above this severity exists (default: high).
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub fail_on: Option<Severity>,
+    /// Settings file (default: ./fundwatch.toml when present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Worker threads (0 = one per core).
+    #[arg(short = 'j', long, default_value_t = 0)]
+    pub threads: usize,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct InspectArgs {
+    /// Ledger files, directories or glob patterns.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+    pub format: InspectFormat,
+    /// How many rejected rows to show per file in text output.
+    #[arg(long, default_value_t = 10)]
+    pub max_rejects: usize,
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// List every rule (id, title, severity, status, basis).
+    List {
+        /// Extra rule directories.
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = InspectFormat::Text)]
+        format: InspectFormat,
+    },
+    /// Everything about one rule: what it finds, why, basis, conditions, examples.
+    Show {
+        id: String,
+        #[arg(long = "rules", value_name = "DIR")]
+        rules: Vec<PathBuf>,
+    },
+    /// Validate rule files without scanning; every error with file, line and column.
+    Check {
+        /// Rule directories (default: the shipped pack).
+        dirs: Vec<PathBuf>,
+    },
+    /// Run every rule's embedded examples; exit non-zero on any failure.
+    Test {
+        /// Rule directories (default: the shipped pack).
+        dirs: Vec<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SynthCommand {
+    /// Regenerate the bundled sample data.
+    Sample {
+        #[arg(long, default_value = "sample-data")]
+        out: PathBuf,
+        #[arg(long, default_value_t = 20251)]
+        seed: u64,
+    },
+    /// Write one large generic-layout CSV ledger (for benchmarks).
+    Large {
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long)]
+        rows: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// utf8 or gbk.
+        #[arg(long, default_value = "utf8")]
+        encoding: String,
+    },
+}
+
+/// How `scan` prints findings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    Table,
+    Csv,
+    Json,
+    Jsonl,
+}
+
+/// How `inspect` and `rules list` print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum InspectFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn verify_cli() {
+        use clap::CommandFactory;
+        super::Args::command().debug_assert();
+    }
+}

@@ -1,0 +1,258 @@
+//! Command glue: turns parsed arguments into calls on the library and an exit status.
+//! Results go to stdout (or `--output`); diagnostics go to stderr.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use crate::cli::{Format, InspectArgs, InspectFormat, ReadArgs, RulesCommand, ScanArgs, SynthCommand};
+use crate::error::ConfigError;
+use crate::ledger::dialect;
+use crate::ledger::read::ReadOptions;
+use crate::ledger::sniff;
+use crate::report;
+use crate::rule::{self, RuleSet, Severity};
+use crate::{ExitStatus, config, input, inspect, scan};
+
+fn print_config_errors(errors: &[ConfigError]) {
+    for e in errors {
+        eprintln!("fundwatch: error: {e}");
+    }
+    eprintln!("fundwatch: {} error(s); nothing was scanned", errors.len());
+}
+
+/// Builds reader options from flags; errors are configuration errors.
+fn read_options(read: &ReadArgs) -> Result<ReadOptions, Vec<ConfigError>> {
+    let mut errors = Vec::new();
+    let encoding = match &read.encoding {
+        Some(label) => match sniff::encoding_from_label(label) {
+            Ok(enc) => Some(enc),
+            Err(message) => {
+                errors.push(ConfigError {
+                    path: "--encoding".to_string(),
+                    line: 1,
+                    column: 1,
+                    message,
+                    hint: None,
+                });
+                None
+            }
+        },
+        None => None,
+    };
+    let mut dialects = Vec::new();
+    for path in &read.mappings {
+        match dialect::load_user_dialects(path) {
+            Ok(mut user) => dialects.append(&mut user),
+            Err(e) => errors.push(e),
+        }
+    }
+    dialects.extend(dialect::builtin());
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(ReadOptions {
+        encoding,
+        unit: read.unit.clone(),
+        dialects,
+    })
+}
+
+fn progress_bar(len: usize, quiet: bool) -> indicatif::ProgressBar {
+    let visible = !quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() && len > 1;
+    if !visible {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} 读取账簿 {pos}/{len} {wide_bar} {elapsed}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn open_output(path: Option<&PathBuf>) -> anyhow::Result<Box<dyn Write>> {
+    Ok(match path {
+        Some(path) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+fn set_threads(threads: usize) {
+    if threads > 0 {
+        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+    }
+}
+
+pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
+    let config = match config::load(args.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            print_config_errors(&[e]);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let paths = if args.paths.is_empty() { config.paths.clone() } else { args.paths.clone() };
+    if paths.is_empty() {
+        eprintln!("fundwatch: error: no ledger given (fundwatch scan PATH…, or `paths` in fundwatch.toml)");
+        return Ok(ExitStatus::Error);
+    }
+    let mut rule_dirs = config.rules.clone();
+    rule_dirs.extend(args.rules.iter().cloned());
+    let mut disable = config.disable.clone();
+    disable.extend(args.disable.iter().cloned());
+    let rules = match rule::load_rules(&rule_dirs, args.no_default_rules || config.no_default_rules, &disable) {
+        Ok(rules) => rules,
+        Err(errors) => {
+            print_config_errors(&errors);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let mut read = args.read.clone();
+    read.encoding = read.encoding.or(config.encoding.clone());
+    read.unit = read.unit.or(config.unit.clone());
+    read.mappings.extend(config.mappings.iter().cloned());
+    let opts = match read_options(&read) {
+        Ok(o) => o,
+        Err(errors) => {
+            print_config_errors(&errors);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let format = args.format.or(config.format).unwrap_or(Format::Table);
+    let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::High);
+    let output = args.output.clone().or(config.output.clone());
+    set_threads(args.threads);
+
+    let (files, input_errors) = input::expand(&paths);
+    let bar = progress_bar(files.len(), quiet);
+    let mut outcome = scan::scan(&files, &opts, &rules, &bar);
+    bar.finish_and_clear();
+    outcome.errors.extend(input_errors);
+    outcome.errors.sort_by(|a, b| a.path.cmp(&b.path));
+    for e in &outcome.errors {
+        eprintln!("fundwatch: error: {e}");
+    }
+    for file in &outcome.files {
+        if !file.rejects.is_empty() {
+            tracing::warn!("{}: {} row(s) rejected (see `fundwatch inspect {}`)", file.display, file.rejects.len(), file.display);
+        }
+    }
+    let summary = report::summarize(&outcome, &rules, fail_on);
+    let mut out = open_output(output.as_ref())?;
+    match format {
+        Format::Table => report::table::write_table(&mut out, &outcome.findings, &summary, &outcome.errors)?,
+        Format::Csv => report::write_csv(&mut out, &outcome.findings)?,
+        Format::Json => report::write_json(&mut out, &outcome, &summary)?,
+        Format::Jsonl => report::write_jsonl(&mut out, &outcome.findings)?,
+    }
+    out.flush()?;
+    Ok(if !outcome.errors.is_empty() {
+        ExitStatus::Error
+    } else if summary.failed {
+        ExitStatus::Findings
+    } else {
+        ExitStatus::Clean
+    })
+}
+
+pub fn inspect(args: InspectArgs) -> anyhow::Result<ExitStatus> {
+    let opts = match read_options(&args.read) {
+        Ok(o) => o,
+        Err(errors) => {
+            print_config_errors(&errors);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let (files, input_errors) = input::expand(&args.paths);
+    let mut results = scan::read_all(&files, &opts, &indicatif::ProgressBar::hidden());
+    let failed = !input_errors.is_empty() || results.iter().any(Result::is_err);
+    results.extend(input_errors.into_iter().map(Err));
+    let mut out = open_output(None)?;
+    match args.format {
+        InspectFormat::Json => inspect::write_json(&mut out, &results)?,
+        InspectFormat::Text => inspect::write_text(&mut out, &results, args.max_rejects)?,
+    }
+    out.flush()?;
+    Ok(if failed { ExitStatus::Error } else { ExitStatus::Clean })
+}
+
+fn load_for_listing(dirs: &[PathBuf], only_dirs: bool) -> Result<RuleSet, ExitStatus> {
+    rule::load_rules(dirs, only_dirs, &[]).map_err(|errors| {
+        print_config_errors(&errors);
+        ExitStatus::Error
+    })
+}
+
+pub fn rules(command: RulesCommand) -> anyhow::Result<ExitStatus> {
+    let mut out = open_output(None)?;
+    let status = match command {
+        RulesCommand::List { rules, format } => match load_for_listing(&rules, false) {
+            Ok(set) => {
+                crate::report::rules::write_list(&mut out, &set, format)?;
+                ExitStatus::Clean
+            }
+            Err(status) => status,
+        },
+        RulesCommand::Show { id, rules } => match load_for_listing(&rules, false) {
+            Ok(set) => match set.get(&id) {
+                Some(rule) => {
+                    crate::report::rules::write_show(&mut out, rule)?;
+                    ExitStatus::Clean
+                }
+                None => {
+                    eprintln!("fundwatch: error: no rule with id `{id}` (see `fundwatch rules list`)");
+                    ExitStatus::Error
+                }
+            },
+            Err(status) => status,
+        },
+        RulesCommand::Check { dirs } => match load_for_listing(&dirs, !dirs.is_empty()) {
+            Ok(set) => {
+                writeln!(out, "ok: {} rule(s) valid ({} retired)", set.rules.len(), set.retired.len())?;
+                ExitStatus::Clean
+            }
+            Err(status) => status,
+        },
+        RulesCommand::Test { dirs } => match load_for_listing(&dirs, !dirs.is_empty()) {
+            Ok(set) => {
+                let results = rule::example::test_all(&set);
+                crate::report::rules::write_tests(&mut out, &results)?;
+                if results.iter().all(rule::example::RuleTest::passed) {
+                    ExitStatus::Clean
+                } else {
+                    ExitStatus::Findings
+                }
+            }
+            Err(status) => status,
+        },
+    };
+    out.flush()?;
+    Ok(status)
+}
+
+pub fn synth(command: SynthCommand) -> anyhow::Result<ExitStatus> {
+    match command {
+        SynthCommand::Sample { out, seed } => {
+            let files = crate::synth::write_sample_data(&out, seed).with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!("wrote {} files under {}", files.len(), out.display());
+        }
+        SynthCommand::Large {
+            out,
+            rows,
+            seed,
+            encoding,
+        } => {
+            let enc = match encoding.to_ascii_lowercase().as_str() {
+                "utf8" | "utf-8" => crate::synth::LargeEncoding::Utf8,
+                "gbk" | "gb18030" => crate::synth::LargeEncoding::Gbk,
+                other => anyhow::bail!("unknown encoding `{other}` (utf8 or gbk)"),
+            };
+            let bytes = crate::synth::write_large(&out, rows, seed, enc).with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!("wrote {rows} rows, {bytes} bytes to {}", out.display());
+        }
+    }
+    Ok(ExitStatus::Clean)
+}

@@ -1,0 +1,124 @@
+//! Findings: what a rule flagged, where, and why, with a fingerprint that stays the same
+//! when the same ledger is exported again (other file name, other row order).
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::ledger::{LedgerFile, Row, value};
+use crate::rule::{Rule, Severity, Status};
+
+/// A row that supports a finding about a group of rows.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Evidence {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    pub line: u64,
+    pub voucher: String,
+    pub date: String,
+    pub amount: String,
+}
+
+/// One flagged row (or group of rows).
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub title: String,
+    pub message: String,
+    pub basis: String,
+    pub unit: String,
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    pub line: u64,
+    pub voucher: String,
+    pub date: String,
+    pub account: String,
+    pub summary: String,
+    pub payee: String,
+    /// Amount in yuan, as a decimal string (`1234.50`) so no precision is lost.
+    pub amount: String,
+    pub fingerprint: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<Evidence>,
+    /// Sort key: sheet index within the file.
+    #[serde(skip)]
+    pub sheet_index: u16,
+    /// Amount in fen, for totals.
+    #[serde(skip)]
+    pub amount_fen: i64,
+}
+
+impl Finding {
+    /// A finding about one row.
+    pub fn for_row(rule: &Rule, row: &Row, file: &LedgerFile, matched: &[String]) -> Finding {
+        let s = |sym| file.strings.get(sym).to_string();
+        let date = row.date.format("%Y-%m-%d").to_string();
+        let unit = s(row.unit);
+        let amount_text = row.amount().to_string();
+        let key = [
+            rule.id.as_str(),
+            unit.as_str(),
+            date.as_str(),
+            file.strings.get(row.voucher),
+            file.strings.get(row.account),
+            file.strings.get(row.summary),
+            file.strings.get(row.payee),
+            amount_text.as_str(),
+        ];
+        let fingerprint = fingerprint(&key);
+        Finding {
+            rule_id: rule.id.clone(),
+            severity: rule.severity,
+            status: rule.status,
+            title: rule.title.clone(),
+            message: rule.message.render(row, file, matched, &rule.id, &rule.title),
+            basis: rule.basis_text(),
+            unit,
+            file: file.display.clone(),
+            sheet: file.sheet_name(row).filter(|s| !s.is_empty()).map(str::to_string),
+            line: row.line,
+            voucher: s(row.voucher),
+            date,
+            account: s(row.account),
+            summary: s(row.summary),
+            payee: s(row.payee),
+            amount: value::fen_to_decimal(row.amount()),
+            fingerprint,
+            evidence: Vec::new(),
+            sheet_index: row.sheet,
+            amount_fen: row.amount(),
+        }
+    }
+
+    /// Sort key: unit, file, sheet, line, rule.
+    fn sort_key(&self) -> (&str, &str, u16, u64, &str, &str) {
+        (&self.unit, &self.file, self.sheet_index, self.line, &self.rule_id, &self.fingerprint)
+    }
+}
+
+/// First 16 hex digits of SHA-256 over the `\u{1f}`-joined parts.
+pub fn fingerprint(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update(part.as_bytes());
+        hasher.update([0x1f]);
+    }
+    hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// Sorts findings deterministically and makes fingerprints unique: identical rows (same
+/// voucher, account, summary, amount …) get `-2`, `-3` … in line order.
+pub fn finalize(findings: &mut [Finding]) {
+    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    for finding in findings.iter_mut() {
+        let count = seen.entry(finding.fingerprint.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            finding.fingerprint = format!("{}-{count}", finding.fingerprint);
+        }
+    }
+}

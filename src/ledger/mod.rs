@@ -1,0 +1,253 @@
+//! The canonical ledger table: what every reader produces and every rule reads.
+//!
+//! A ledger file, whatever its container, encoding or vendor dialect, becomes one
+//! [`LedgerFile`]: a list of [`Row`]s whose text fields are interned symbols into the
+//! file's own [`Interner`], plus the reconciliation counts (read = accepted + skipped +
+//! rejected) and the list of rejected rows with their reasons. Only this module and its
+//! children know about containers, encodings and header aliases.
+
+pub mod chart;
+pub mod dialect;
+pub mod grid;
+pub mod header;
+pub mod read;
+pub mod sniff;
+pub mod value;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// Index of a string in a file's [`Interner`]. `Sym::EMPTY` is the empty string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Sym(pub u32);
+
+impl Sym {
+    pub const EMPTY: Sym = Sym(0);
+}
+
+/// Deduplicating string store. Ledgers repeat the same account names, payees and
+/// summaries millions of times; storing each once keeps memory near the file size and
+/// lets keyword matching run once per distinct string instead of once per row.
+#[derive(Debug)]
+pub struct Interner {
+    strings: Vec<Box<str>>,
+    index: HashMap<Box<str>, Sym>,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        let mut interner = Interner {
+            strings: Vec::new(),
+            index: HashMap::new(),
+        };
+        interner.intern("");
+        interner
+    }
+}
+
+impl Interner {
+    pub fn intern(&mut self, text: &str) -> Sym {
+        if let Some(&sym) = self.index.get(text) {
+            return sym;
+        }
+        let sym = Sym(u32::try_from(self.strings.len()).unwrap_or(u32::MAX));
+        self.strings.push(text.into());
+        self.index.insert(text.into(), sym);
+        sym
+    }
+
+    pub fn get(&self, sym: Sym) -> &str {
+        self.strings.get(sym.0 as usize).map_or("", |s| s)
+    }
+
+    pub fn len(&self) -> usize {
+        self.strings.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.strings.len() <= 1
+    }
+}
+
+/// Which side of the entry a line is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Direction {
+    #[serde(rename = "借")]
+    Debit,
+    #[serde(rename = "贷")]
+    Credit,
+}
+
+impl Direction {
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::Debit => "借",
+            Direction::Credit => "贷",
+        }
+    }
+}
+
+/// Which 工会会计制度 chart of accounts a row's date falls under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum ChartVersion {
+    /// 财会〔2009〕7号, used until 2021-12-31.
+    #[serde(rename = "2009")]
+    Y2009,
+    /// 财会〔2021〕7号, in force from 2022-01-01.
+    #[serde(rename = "2021")]
+    Y2021,
+}
+
+impl ChartVersion {
+    pub fn for_date(date: NaiveDate) -> Self {
+        use chrono::Datelike;
+        if date.year() <= 2021 {
+            ChartVersion::Y2009
+        } else {
+            ChartVersion::Y2021
+        }
+    }
+}
+
+/// One accepted ledger line in canonical form. Money is in fen (1/100 yuan).
+#[derive(Clone, Debug)]
+pub struct Row {
+    /// 1-based physical line (text files) or the sheet row number as Excel shows it.
+    pub line: u64,
+    /// Index into [`LedgerFile::sheets`]; 0 for text files.
+    pub sheet: u16,
+    pub date: NaiveDate,
+    pub voucher: Sym,
+    /// Entry (分录) number inside the voucher, 0 when the export has none.
+    pub entry: u32,
+    pub summary: Sym,
+    pub account_code: Sym,
+    /// Full account name path joined with `/`, e.g. `职工活动支出/会员活动支出`.
+    pub account: Sym,
+    pub debit: i64,
+    pub credit: i64,
+    pub direction: Direction,
+    pub payee: Sym,
+    pub handler: Sym,
+    pub department: Sym,
+    pub project: Sym,
+    /// 附件数, `None` when the export has no such column or the cell is blank.
+    pub attachments: Option<u32>,
+    pub unit: Sym,
+    /// Period-end closing entry (期末结转, 本年收支结转): kept, but left out of spending.
+    pub closing: bool,
+}
+
+impl Row {
+    /// Signed amount in fen: debit − credit.
+    pub fn amount(&self) -> i64 {
+        self.debit - self.credit
+    }
+}
+
+/// A row that could not be read, with where and why.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Reject {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+    pub line: u64,
+    /// 1-based column of the offending cell, when one cell is to blame.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<usize>,
+    pub reason: String,
+}
+
+/// Why a row was skipped rather than read (not an error: layout noise).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SkipKind {
+    /// Title and header rows above the data (单位名称, 期间, the header itself).
+    Preamble,
+    Blank,
+    /// 本日合计 / 本月合计 / 本年累计 / 合计 / 小计.
+    Subtotal,
+    /// 期初余额 / 承前页 / 过次页 / 上年结转: carried balances, not entries.
+    Carried,
+    /// A sheet with no recognisable ledger header (e.g. 金蝶's FieldInfo sheet).
+    OtherSheet,
+}
+
+/// How the columns of a file were understood: canonical field → header text.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Mapping {
+    pub columns: Vec<(String, String)>,
+    pub missing: Vec<String>,
+}
+
+/// Everything read from one input file.
+#[derive(Debug)]
+pub struct LedgerFile {
+    pub path: PathBuf,
+    /// The path as shown to users and in findings (relative as given on the command line).
+    pub display: String,
+    pub container: String,
+    pub encoding: String,
+    pub dialect: String,
+    pub sheets: Vec<String>,
+    /// 1-based line (or sheet row) of the header, per sheet that had one.
+    pub header_line: Option<u64>,
+    pub mapping: Mapping,
+    pub unit_source: String,
+    pub strings: Interner,
+    pub rows: Vec<Row>,
+    pub rows_read: u64,
+    pub skipped: std::collections::BTreeMap<SkipKind, u64>,
+    pub rejects: Vec<Reject>,
+    /// Non-fatal remarks about how the file was read (e.g. an ignored sheet).
+    pub notes: Vec<String>,
+}
+
+impl LedgerFile {
+    /// An empty file named `display`, for readers and example ledgers to fill.
+    pub fn empty(display: &str) -> LedgerFile {
+        LedgerFile {
+            path: PathBuf::from(display),
+            display: display.to_string(),
+            container: String::new(),
+            encoding: String::new(),
+            dialect: String::new(),
+            sheets: Vec::new(),
+            header_line: None,
+            mapping: Mapping::default(),
+            unit_source: String::new(),
+            strings: Interner::default(),
+            rows: Vec::new(),
+            rows_read: 0,
+            skipped: std::collections::BTreeMap::new(),
+            rejects: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn rows_skipped(&self) -> u64 {
+        self.skipped.values().sum()
+    }
+
+    pub fn rows_rejected(&self) -> u64 {
+        self.rejects.len() as u64
+    }
+
+    pub fn rows_accepted(&self) -> u64 {
+        self.rows.len() as u64
+    }
+
+    pub fn sheet_name(&self, row: &Row) -> Option<&str> {
+        self.sheets.get(row.sheet as usize).map(String::as_str)
+    }
+
+    /// Units that appear in this file, sorted.
+    pub fn units(&self) -> Vec<&str> {
+        let mut units: Vec<&str> = self.rows.iter().map(|r| self.strings.get(r.unit)).collect();
+        units.sort_unstable();
+        units.dedup();
+        units
+    }
+}

@@ -1,0 +1,428 @@
+//! Reading one file into a [`LedgerFile`]: header search, row conversion, reconciliation.
+//!
+//! Invariant: for every file, `rows_read = rows_accepted + rows_skipped + rows_rejected`,
+//! where `rows_read` counts every record the container yields (title rows included). A row
+//! is *skipped* when it is layout noise (title, blank, 合计, 期初余额) and *rejected* when
+//! it looks like data but a value cannot be read; every rejected row keeps its line,
+//! column and reason.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use encoding_rs::Encoding;
+
+use super::chart;
+use super::dialect::{Col, Dialect};
+use super::grid::{self, CellError, Sheet};
+use super::header::{self, HEADER_SEARCH_ROWS, Layout, Preamble};
+use super::value;
+use super::{ChartVersion, Direction, LedgerFile, Reject, Row, SkipKind};
+use crate::error::FileError;
+
+/// Settings for reading ledgers.
+#[derive(Clone, Debug, Default)]
+pub struct ReadOptions {
+    /// `--encoding`: overrides sniffing for text and HTML files.
+    pub encoding: Option<&'static Encoding>,
+    /// `--unit`: overrides the unit of every row.
+    pub unit: Option<String>,
+    /// User dialects first, then the built-in ones.
+    pub dialects: Vec<Dialect>,
+}
+
+/// Summary texts that mark a subtotal row.
+const SUBTOTAL_LABELS: &[&str] = &[
+    "本日合计", "本月合计", "本年累计", "本期合计", "本年合计", "本月累计", "本期累计", "合计", "小计",
+    "总计", "累计", "月计", "年计", "日计",
+];
+/// Summary texts that mark a carried balance rather than an entry.
+const CARRIED_LABELS: &[&str] = &["期初余额", "承前页", "过次页", "上年结转", "年初余额", "上月结转", "期末余额", "本期余额"];
+/// Summary fragments that mark a period-end closing entry.
+const CLOSING_MARKERS: &[&str] = &["期末结转", "本年收支结转", "年末结转", "结转本年", "结转本期", "收支结转", "损益结转", "结转收支"];
+
+/// Reads `path` (shown to users as `display`) into the canonical table.
+pub fn read_file(path: &Path, display: &str, opts: &ReadOptions) -> Result<LedgerFile, FileError> {
+    let fail = |message: String| FileError {
+        path: display.to_string(),
+        message,
+    };
+    let opened = grid::open(path, opts.encoding).map_err(fail)?;
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    let mut file = LedgerFile::empty(display);
+    file.path = path.to_path_buf();
+    file.container = opened.container.label().to_string();
+    file.encoding = opened.encoding;
+    let mut found_header = false;
+    let n_sheets = opened.sheets.len();
+    for (sheet_idx, sheet) in opened.sheets.into_iter().enumerate() {
+        let sheet_name = sheet.name.clone();
+        file.sheets.push(sheet_name.clone().unwrap_or_default());
+        let sheet_no = u16::try_from(sheet_idx).unwrap_or(u16::MAX);
+        let had = read_sheet(sheet, sheet_no, &stem, opts, &mut file);
+        found_header |= had;
+        if !had && n_sheets > 1 {
+            file.notes.push(format!(
+                "工作表「{}」没有可识别的账簿表头，已跳过 (sheet has no ledger header; its rows are counted as skipped)",
+                sheet_name.unwrap_or_default()
+            ));
+        }
+    }
+    if !found_header {
+        return Err(fail(format!(
+            "找不到账簿表头：前 {HEADER_SEARCH_ROWS} 行中没有同时包含日期、金额(借方/贷方/金额)和摘要或科目的行 (no recognisable ledger header)"
+        )));
+    }
+    Ok(file)
+}
+
+/// Reads one sheet; returns whether it had a header.
+fn read_sheet(mut sheet: Sheet, sheet_no: u16, stem: &str, opts: &ReadOptions, file: &mut LedgerFile) -> bool {
+    let sheet_name = sheet.name.clone();
+    let col_base = sheet.col_base;
+    let mut lookahead: Vec<(u64, Result<Vec<String>, CellError>)> = Vec::new();
+    let mut layout: Option<(usize, Layout)> = None;
+    let mut cells = Vec::new();
+    while lookahead.len() < HEADER_SEARCH_ROWS {
+        let Some((line, res)) = sheet.next_record(&mut cells) else {
+            break;
+        };
+        let res = res.map(|()| cells.clone());
+        if let Ok(cells) = &res
+            && let Some(found) = header::layout_of(cells, &opts.dialects)
+        {
+            layout = Some((lookahead.len(), found));
+            lookahead.push((line, res));
+            break;
+        }
+        lookahead.push((line, res));
+    }
+    let Some((header_idx, layout)) = layout else {
+        // Drain the sheet so its rows are still counted.
+        let mut count = lookahead.len() as u64;
+        while sheet.next_record(&mut cells).is_some() {
+            count += 1;
+        }
+        file.rows_read += count;
+        *file.skipped.entry(SkipKind::OtherSheet).or_default() += count;
+        return false;
+    };
+    let mut preamble = Preamble::default();
+    for (_, res) in &lookahead[..header_idx] {
+        if let Ok(cells) = res {
+            header::read_preamble(cells, &mut preamble);
+        }
+    }
+    let header_line = lookahead[header_idx].0;
+    file.rows_read += header_idx as u64 + 1;
+    *file.skipped.entry(SkipKind::Preamble).or_default() += header_idx as u64 + 1;
+    if file.header_line.is_none() {
+        file.header_line = Some(header_line);
+        file.dialect = layout.dialect.clone();
+        file.mapping = layout.mapping.clone();
+        file.unit_source = if opts.unit.is_some() {
+            "--unit".to_string()
+        } else if layout.has(Col::Unit) {
+            "column".to_string()
+        } else if preamble.unit.is_some() {
+            "title row".to_string()
+        } else {
+            "file name".to_string()
+        };
+    }
+    let default_unit = opts
+        .unit
+        .clone()
+        .or_else(|| preamble.unit.clone())
+        .unwrap_or_else(|| stem.to_string());
+    let mut converter = Converter {
+        layout,
+        preamble,
+        default_unit,
+        unit_override: opts.unit.is_some(),
+        sheet_no,
+        col_base,
+        previous: None,
+    };
+    let mut handle = |line: u64, res: Result<&[String], CellError>, file: &mut LedgerFile| {
+        file.rows_read += 1;
+        let outcome = match res {
+            Ok(cells) => converter.convert(line, cells, file),
+            Err(err) => Outcome::Reject(err.column.map(|c| c + col_base - 1), err.reason),
+        };
+        match outcome {
+            Outcome::Row(row) => file.rows.push(*row),
+            Outcome::Skip(kind) => *file.skipped.entry(kind).or_default() += 1,
+            Outcome::Reject(column, reason) => file.rejects.push(Reject {
+                sheet: sheet_name.clone(),
+                line,
+                column,
+                reason,
+            }),
+        }
+    };
+    for (line, res) in lookahead.drain(header_idx + 1..) {
+        match res {
+            Ok(cells) => handle(line, Ok(&cells), file),
+            Err(err) => handle(line, Err(err), file),
+        }
+    }
+    while let Some((line, res)) = sheet.next_record(&mut cells) {
+        handle(line, res.map(|()| cells.as_slice()), file);
+    }
+    true
+}
+
+enum Outcome {
+    Row(Box<Row>),
+    Skip(SkipKind),
+    Reject(Option<usize>, String),
+}
+
+struct Converter {
+    layout: Layout,
+    preamble: Preamble,
+    default_unit: String,
+    unit_override: bool,
+    sheet_no: u16,
+    col_base: usize,
+    /// Date and voucher of the last accepted row, for continuation lines that leave both blank.
+    previous: Option<(NaiveDate, super::Sym)>,
+}
+
+impl Converter {
+    fn cell<'a>(&self, cells: &'a [String], col: Col) -> &'a str {
+        self.layout
+            .get(col)
+            .and_then(|idx| cells.get(idx))
+            .map_or("", |c| c.trim())
+    }
+
+    fn column(&self, col: Col) -> Option<usize> {
+        self.layout.get(col).map(|idx| idx + self.col_base)
+    }
+
+    fn convert(&mut self, _line: u64, cells: &[String], file: &mut LedgerFile) -> Outcome {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            return Outcome::Skip(SkipKind::Blank);
+        }
+        let summary = self.cell(cells, Col::Summary);
+        let probes = [
+            summary,
+            self.cell(cells, Col::Date),
+            self.cell(cells, Col::Voucher),
+            self.cell(cells, Col::Day),
+            cells.iter().map(|c| c.trim()).find(|c| !c.is_empty()).unwrap_or(""),
+        ];
+        for probe in probes {
+            let compact: String = value::to_half_width(probe)
+                .chars()
+                .filter(|c| !c.is_whitespace() && *c != ':' && *c != '*')
+                .collect();
+            if compact.is_empty() {
+                continue;
+            }
+            if CARRIED_LABELS.iter().any(|l| compact.starts_with(l)) {
+                return Outcome::Skip(SkipKind::Carried);
+            }
+            if SUBTOTAL_LABELS.iter().any(|l| compact == *l || (l.chars().count() > 2 && compact.starts_with(l))) {
+                return Outcome::Skip(SkipKind::Subtotal);
+            }
+        }
+
+        // Amounts first: a row with no readable amount is rejected whatever else it has.
+        let (debit, credit) = match self.amounts(cells) {
+            Ok(pair) => pair,
+            Err(e) => return e,
+        };
+
+        // Date: one column, or 年/月/日 split, or blank on a continuation line.
+        let date_cell = self.cell(cells, Col::Date);
+        let voucher_raw = value::normalize_voucher(self.cell(cells, Col::VoucherWord), self.cell(cells, Col::Voucher));
+        let date = if self.layout.has(Col::Date) {
+            if date_cell.is_empty() && voucher_raw.is_empty() && self.previous.is_some() {
+                self.previous.map(|(d, _)| d).ok_or_else(String::new)
+            } else {
+                value::parse_date(date_cell, self.preamble.year)
+            }
+        } else {
+            let year = self.cell(cells, Col::Year);
+            let year = if year.is_empty() {
+                self.preamble.year.map(|y| y.to_string()).unwrap_or_default()
+            } else {
+                year.to_string()
+            };
+            value::date_from_parts(&year, self.cell(cells, Col::Month), self.cell(cells, Col::Day))
+        };
+        let date = match date {
+            Ok(date) => date,
+            Err(reason) => {
+                let column = self.column(Col::Date).or_else(|| self.column(Col::Month));
+                return Outcome::Reject(column, reason);
+            }
+        };
+        let version = ChartVersion::for_date(date);
+
+        let direction = if debit != 0 {
+            Direction::Debit
+        } else if credit != 0 {
+            Direction::Credit
+        } else {
+            match parse_direction(self.cell(cells, Col::Direction)) {
+                Some(d) if !self.layout.has(Col::Debit) => d,
+                _ => Direction::Debit,
+            }
+        };
+
+        let mut code = self.cell(cells, Col::AccountCode).to_string();
+        let mut name = self.cell(cells, Col::Account).to_string();
+        if code.is_empty() && name.is_empty() {
+            code = self.preamble.account_code.clone().unwrap_or_default();
+            name = self.preamble.account_name.clone().unwrap_or_default();
+        }
+        // `50105 会员活动支出` in one cell.
+        if code.is_empty()
+            && let Some((first, rest)) = name.split_once(' ')
+            && first.bytes().all(|b| b.is_ascii_digit())
+        {
+            code = first.to_string();
+            name = rest.trim().to_string();
+        }
+        let account = chart::full_path(version, &code, &name);
+        if account.is_empty() && summary.is_empty() {
+            return Outcome::Reject(self.column(Col::Account), "既无科目也无摘要 (neither account nor summary)".to_string());
+        }
+
+        let voucher = if voucher_raw.is_empty() {
+            match self.previous {
+                Some((_, v)) if date_cell.is_empty() => v,
+                _ => super::Sym::EMPTY,
+            }
+        } else {
+            file.strings.intern(&voucher_raw)
+        };
+        let (payee, staff) = self.payee_and_staff(cells);
+        let mut handler = self.cell(cells, Col::Handler).to_string();
+        if handler.is_empty() {
+            handler = staff;
+        }
+        let attachments_cell = self.cell(cells, Col::Attachments);
+        let attachments = if attachments_cell.is_empty() {
+            None
+        } else {
+            match parse_count(attachments_cell) {
+                Some(n) => Some(n),
+                None => {
+                    return Outcome::Reject(
+                        self.column(Col::Attachments),
+                        format!("附件数无法识别 (attachments not a number): `{attachments_cell}`"),
+                    );
+                }
+            }
+        };
+        let unit_cell = self.cell(cells, Col::Unit);
+        let unit = if self.unit_override || unit_cell.is_empty() {
+            self.default_unit.as_str()
+        } else {
+            unit_cell
+        };
+        let closing = CLOSING_MARKERS.iter().any(|m| summary.contains(m));
+        let entry = parse_count(self.cell(cells, Col::Entry)).unwrap_or(0);
+        let row = Row {
+            line: _line,
+            sheet: self.sheet_no,
+            date,
+            voucher,
+            entry,
+            summary: file.strings.intern(summary),
+            account_code: file.strings.intern(&code),
+            account: file.strings.intern(&account),
+            debit,
+            credit,
+            direction,
+            payee: file.strings.intern(&payee),
+            handler: file.strings.intern(&handler),
+            department: file.strings.intern(self.cell(cells, Col::Department)),
+            project: file.strings.intern(self.cell(cells, Col::Project)),
+            attachments,
+            unit: file.strings.intern(unit),
+            closing,
+        };
+        self.previous = Some((date, voucher));
+        Outcome::Row(Box::new(row))
+    }
+
+    /// Debit and credit in fen, from split columns or 金额 + 方向.
+    fn amounts(&self, cells: &[String]) -> Result<(i64, i64), Outcome> {
+        let parse = |col: Col| -> Result<i64, Outcome> {
+            value::parse_amount(self.cell(cells, col)).map_err(|reason| Outcome::Reject(self.column(col), reason))
+        };
+        if self.layout.has(Col::Debit) || self.layout.has(Col::Credit) {
+            return Ok((parse(Col::Debit)?, parse(Col::Credit)?));
+        }
+        let amount = parse(Col::Amount)?;
+        let direction_cell = self.cell(cells, Col::Direction);
+        if !self.layout.has(Col::Direction) {
+            return Ok((amount, 0));
+        }
+        match parse_direction(direction_cell) {
+            Some(Direction::Debit) => Ok((amount, 0)),
+            Some(Direction::Credit) => Ok((0, amount)),
+            None if amount == 0 => Ok((0, 0)),
+            None => Err(Outcome::Reject(
+                self.column(Col::Direction),
+                format!("借贷方向无法识别 (direction must be 借 or 贷): `{direction_cell}`"),
+            )),
+        }
+    }
+
+    /// The counterparty, and a staff name to use as handler when there is no handler column.
+    fn payee_and_staff(&self, cells: &[String]) -> (String, String) {
+        let mut payee = self.cell(cells, Col::Payee).to_string();
+        for col in [Col::Supplier, Col::Customer] {
+            if payee.is_empty() {
+                payee = self.cell(cells, col).to_string();
+            }
+        }
+        let mut staff = self.cell(cells, Col::Staff).to_string();
+        // 金蝶 核算项目: `供应商---某超市` or `客户---A;职员---张三`.
+        for item in self.cell(cells, Col::Aux).split([';', '；', ',']) {
+            let Some((kind, name)) = item.split_once("---").or_else(|| item.split_once("--")) else {
+                if payee.is_empty() && !item.trim().is_empty() {
+                    payee = item.trim().to_string();
+                }
+                continue;
+            };
+            let (kind, name) = (kind.trim(), name.trim().trim_start_matches('-').trim());
+            if kind.contains("职员") || kind.contains("人员") {
+                if staff.is_empty() {
+                    staff = name.to_string();
+                }
+            } else if payee.is_empty() && !kind.contains("部门") && !kind.contains("项目") {
+                payee = name.to_string();
+            }
+        }
+        (payee, staff)
+    }
+}
+
+fn parse_direction(cell: &str) -> Option<Direction> {
+    match value::to_half_width(cell).trim().to_ascii_lowercase().as_str() {
+        "借" | "借方" | "d" | "dr" | "debit" | "1" => Some(Direction::Debit),
+        "贷" | "贷方" | "c" | "cr" | "credit" | "-1" => Some(Direction::Credit),
+        _ => None,
+    }
+}
+
+/// Parses a small count such as 附件数 or 分录序号 (`3`, `3.0`, `3.00000`).
+fn parse_count(cell: &str) -> Option<u32> {
+    let cell = value::to_half_width(cell.trim()).into_owned();
+    let int = match cell.split_once('.') {
+        Some((int, frac)) if frac.bytes().all(|b| b == b'0') => int.to_string(),
+        Some(_) => return None,
+        None => cell,
+    };
+    int.parse().ok()
+}

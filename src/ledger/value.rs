@@ -1,0 +1,308 @@
+//! Parsing of cell values as they appear in Chinese ledger exports: amounts with 千分位
+//! commas, currency signs, full-width digits and 红字 negatives; dates in every common
+//! spelling including Excel serial numbers; voucher numbers such as `记-0001`.
+//!
+//! Every parser returns `Err(reason)` with a short Chinese-and-English reason that ends up
+//! in the rejected-rows list; none of them panics on any input.
+
+use chrono::{Datelike, NaiveDate};
+
+/// Largest amount accepted, in yuan. Anything larger is a parse accident, not money.
+const MAX_YUAN: i64 = 1_000_000_000_000;
+
+/// Maps full-width ASCII (U+FF01..U+FF5E) and the ideographic space to plain ASCII.
+pub fn to_half_width(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.is_ascii() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    if !text
+        .chars()
+        .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
+    {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+                '\u{3000}' => ' ',
+                _ => c,
+            })
+            .collect(),
+    )
+}
+
+/// Parses an amount into fen. Blank means zero.
+///
+/// Accepts `1,234.56`, `¥1234.5`, `￥ 1 234`, full-width digits, `-12.00` and `(12.00)`
+/// (红字), and more than two decimals when they round to fen. Rejects anything else.
+pub fn parse_amount(raw: &str) -> Result<i64, String> {
+    let text = to_half_width(raw.trim());
+    let mut text: &str = text.trim();
+    if text.is_empty() || text == "-" {
+        return Ok(0);
+    }
+    let mut negative = false;
+    if let Some(inner) = text.strip_prefix('(').and_then(|t| t.strip_suffix(')')) {
+        negative = true;
+        text = inner.trim();
+    }
+    let mut cleaned = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            ',' | '¥' | '￥' | ' ' | '、' | '\u{a0}' | '元' => {}
+            _ => cleaned.push(c),
+        }
+    }
+    let mut digits = cleaned.as_str();
+    if let Some(rest) = digits.strip_prefix('-') {
+        negative = !negative;
+        digits = rest;
+    } else if let Some(rest) = digits.strip_prefix('+') {
+        digits = rest;
+    }
+    if digits.is_empty() {
+        return Err(format!("金额无法识别 (amount not a number): `{raw}`"));
+    }
+    let (int_part, frac_part) = match digits.split_once('.') {
+        Some((i, f)) => (i, f),
+        None => (digits, ""),
+    };
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if !all_digits(int_part) || !all_digits(frac_part) || (int_part.is_empty() && frac_part.is_empty()) {
+        return Err(format!("金额无法识别 (amount not a number): `{raw}`"));
+    }
+    let int_trimmed = int_part.trim_start_matches('0');
+    if int_trimmed.len() > 13 {
+        return Err(format!("金额超出范围 (amount out of range): `{raw}`"));
+    }
+    let yuan: i64 = if int_trimmed.is_empty() { 0 } else { int_trimmed.parse().map_err(|_| format!("金额无法识别 (amount not a number): `{raw}`"))? };
+    if yuan > MAX_YUAN {
+        return Err(format!("金额超出范围 (amount out of range): `{raw}`"));
+    }
+    let frac = frac_part.as_bytes();
+    let digit = |i: usize| frac.get(i).map_or(0, |b| i64::from(b - b'0'));
+    let mut fen = digit(0) * 10 + digit(1);
+    if digit(2) >= 5 {
+        fen += 1;
+    }
+    let total = yuan * 100 + fen;
+    Ok(if negative { -total } else { total })
+}
+
+/// Converts a numeric cell (from xlsx/xls) into fen, rounding half away from zero.
+pub fn amount_from_f64(value: f64) -> Result<i64, String> {
+    if !value.is_finite() || value.abs() > MAX_YUAN as f64 {
+        return Err(format!("金额超出范围 (amount out of range): `{value}`"));
+    }
+    Ok((value * 100.0).round() as i64)
+}
+
+/// Formats fen as `1,234.56` (千分位), as Chinese reports show money.
+pub fn format_fen(fen: i64) -> String {
+    let negative = fen < 0;
+    let abs = fen.unsigned_abs();
+    let yuan = (abs / 100).to_string();
+    let mut grouped = String::with_capacity(yuan.len() + yuan.len() / 3 + 4);
+    for (i, c) in yuan.chars().enumerate() {
+        if i > 0 && (yuan.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    format!("{}{grouped}.{:02}", if negative { "-" } else { "" }, abs % 100)
+}
+
+/// Formats fen as a plain decimal `1234.56` for machine-readable outputs.
+pub fn fen_to_decimal(fen: i64) -> String {
+    let sign = if fen < 0 { "-" } else { "" };
+    let abs = fen.unsigned_abs();
+    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+}
+
+/// Converts an Excel serial day number (1900 date system) into a date.
+pub fn date_from_excel_serial(serial: f64) -> Result<NaiveDate, String> {
+    // Serial 60 is Excel's fictitious 1900-02-29; dates after it use the 1899-12-30 base.
+    if !(1.0..2_958_466.0).contains(&serial) {
+        return Err(format!("日期无法识别 (Excel serial out of range): `{serial}`"));
+    }
+    let days = serial.trunc() as i64;
+    let base = NaiveDate::from_ymd_opt(1899, 12, 30).ok_or("bad base date")?;
+    base.checked_add_signed(chrono::Duration::days(days))
+        .ok_or_else(|| format!("日期无法识别 (Excel serial out of range): `{serial}`"))
+}
+
+/// Parses a date cell. `default_year` fills in dates written as month and day only.
+///
+/// Accepts `2025-01-05`, `2025/1/5`, `2025.01.05`, `2025年1月5日`, `20250105`, a time
+/// suffix (`2025-01-05 00:00:00`), and Excel serial numbers (`45662`).
+pub fn parse_date(raw: &str, default_year: Option<i32>) -> Result<NaiveDate, String> {
+    let half = to_half_width(raw.trim());
+    let text = half.trim();
+    if text.is_empty() {
+        return Err("日期为空 (date is blank)".to_string());
+    }
+    // Drop a time part: `2025-01-05 00:00:00` or `2025-01-05T08:00`.
+    let text = text.split([' ', 'T']).next().unwrap_or(text);
+    let bad = || format!("日期无法识别 (unparseable date): `{raw}`");
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return match text.len() {
+            8 => ymd(&text[0..4], &text[4..6], &text[6..8], raw),
+            1..=5 => date_from_excel_serial(text.parse::<f64>().map_err(|_| bad())?),
+            _ => Err(bad()),
+        };
+    }
+    if let Ok(serial) = text.parse::<f64>()
+        && text.contains('.')
+        && text.split('.').next().is_some_and(|i| i.len() == 5)
+    {
+        return date_from_excel_serial(serial);
+    }
+    let parts: Vec<&str> = text
+        .split(['-', '/', '.', '年', '月', '日'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    match parts.as_slice() {
+        [y, m, d] => ymd(y, m, d, raw),
+        [m, d] if default_year.is_some() && m.len() <= 2 => {
+            let year = default_year.unwrap_or_default().to_string();
+            ymd(&year, m, d, raw)
+        }
+        _ => Err(bad()),
+    }
+}
+
+fn ymd(y: &str, m: &str, d: &str, raw: &str) -> Result<NaiveDate, String> {
+    let num = |s: &str| -> Option<u32> {
+        if s.is_empty() || s.len() > 4 || !s.bytes().all(|b| b.is_ascii_digit()) {
+            None
+        } else {
+            s.parse().ok()
+        }
+    };
+    let (Some(year), Some(month), Some(day)) = (num(y), num(m), num(d)) else {
+        return Err(format!("日期无法识别 (unparseable date): `{raw}`"));
+    };
+    if y.len() != 4 {
+        return Err(format!("日期无法识别 (year must have four digits): `{raw}`"));
+    }
+    if !(1900..=2100).contains(&year) {
+        return Err(format!("日期年份超出范围 (year out of range): `{raw}`"));
+    }
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+        .ok_or_else(|| format!("日期不存在 (no such date): `{raw}`"))
+}
+
+/// Builds a date from split 年/月/日 cells.
+pub fn date_from_parts(year: &str, month: &str, day: &str) -> Result<NaiveDate, String> {
+    let clean = |s: &str| {
+        let half = to_half_width(s.trim()).into_owned();
+        // Cells from xlsx may read `3.0`; 金蝶 periods may read `3.00000`.
+        match half.split_once('.') {
+            Some((int, frac)) if frac.bytes().all(|b| b == b'0') => int.to_string(),
+            _ => half,
+        }
+    };
+    let raw = format!("{}-{}-{}", year.trim(), month.trim(), day.trim());
+    ymd(&clean(year), &clean(month), &clean(day), &raw)
+}
+
+/// Normalises a voucher number: `记-0001`, `记 - 1`, `记1`, `1` → `记-1` / `1`.
+pub fn normalize_voucher(word: &str, number: &str) -> String {
+    let word = to_half_width(word.trim()).into_owned();
+    let number = to_half_width(number.trim()).into_owned();
+    let combined = if number.is_empty() {
+        word
+    } else if word.is_empty() {
+        number
+    } else {
+        format!("{word}-{number}")
+    };
+    let compact: String = combined.chars().filter(|c| !c.is_whitespace()).collect();
+    let compact = compact.trim_end_matches('号');
+    // Split into the leading word (记, 收, 付, 转 …) and the number.
+    let split_at = compact
+        .char_indices()
+        .find(|(_, c)| c.is_ascii_digit())
+        .map_or(compact.len(), |(i, _)| i);
+    let (prefix, digits) = compact.split_at(split_at);
+    let prefix = prefix.trim_end_matches(['-', '_', '字', '#', '第']);
+    let digits_trimmed = match digits.split_once('.') {
+        Some((int, frac)) if frac.bytes().all(|b| b == b'0') => int,
+        _ => digits,
+    };
+    let number = digits_trimmed.trim_start_matches('0');
+    let number = if number.is_empty() && !digits_trimmed.is_empty() { "0" } else { number };
+    match (prefix.is_empty(), number.is_empty()) {
+        (true, _) => number.to_string(),
+        (false, true) => prefix.to_string(),
+        (false, false) => format!("{prefix}-{number}"),
+    }
+}
+
+/// The year of a date, for callers that only import this module.
+pub fn year_of(date: NaiveDate) -> i32 {
+    date.year()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn amounts() {
+        assert_eq!(parse_amount("1,234.56"), Ok(123_456));
+        assert_eq!(parse_amount("¥1234.5"), Ok(123_450));
+        assert_eq!(parse_amount("￥ 12"), Ok(1200));
+        assert_eq!(parse_amount("１，２３４．５０"), Ok(123_450));
+        assert_eq!(parse_amount("(12.00)"), Ok(-1200));
+        assert_eq!(parse_amount("-12"), Ok(-1200));
+        assert_eq!(parse_amount(""), Ok(0));
+        assert_eq!(parse_amount("0.005"), Ok(1));
+        assert_eq!(parse_amount("1234.5600"), Ok(123_456));
+        assert!(parse_amount("1.2.3").is_err());
+        assert!(parse_amount("--5").is_err());
+        assert!(parse_amount("1e308").is_err());
+        assert!(parse_amount("abc").is_err());
+        assert!(parse_amount("99999999999999999999").is_err());
+    }
+
+    #[test]
+    fn dates() {
+        let d = NaiveDate::from_ymd_opt(2025, 1, 5).unwrap();
+        for raw in [
+            "2025-01-05",
+            "2025/1/5",
+            "2025.01.05",
+            "2025年1月5日",
+            "20250105",
+            "45662",
+            "2025-01-05 00:00:00",
+            "２０２５－０１－０５",
+        ] {
+            assert_eq!(parse_date(raw, None), Ok(d), "{raw}");
+        }
+        assert_eq!(parse_date("01.05", Some(2025)), Ok(d));
+        assert!(parse_date("2025-13-01", None).is_err());
+        assert!(parse_date("2025-02-30", None).is_err());
+        assert!(parse_date("01.05", None).is_err());
+        assert!(parse_date("yesterday", None).is_err());
+        assert_eq!(date_from_parts("2025", "1.0", "05"), Ok(d));
+    }
+
+    #[test]
+    fn vouchers() {
+        assert_eq!(normalize_voucher("记-0001", ""), "记-1");
+        assert_eq!(normalize_voucher("记 - 1", ""), "记-1");
+        assert_eq!(normalize_voucher("记", "12"), "记-12");
+        assert_eq!(normalize_voucher("记字第0003号", ""), "记-3");
+        assert_eq!(normalize_voucher("", "0007"), "7");
+    }
+
+    #[test]
+    fn money_format() {
+        assert_eq!(format_fen(123_456_789), "1,234,567.89");
+        assert_eq!(format_fen(-5), "-0.05");
+        assert_eq!(fen_to_decimal(-123_456), "-1234.56");
+    }
+}

@@ -1,0 +1,235 @@
+//! Everything `scan` writes: the summary figures and the table, CSV, JSON and JSONL
+//! renderings of the same findings. Only this module and `inspect` write results.
+
+pub mod rules;
+pub mod table;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use serde::Serialize;
+
+use crate::error::FileError;
+use crate::finding::Finding;
+use crate::ledger::{LedgerFile, Reject, value};
+use crate::rule::{RuleSet, Severity, Status};
+use crate::scan::ScanOutcome;
+
+/// Version of the JSON document layout; bumped on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Per-file reconciliation: read = accepted + skipped + rejected.
+#[derive(Debug, Serialize)]
+pub struct FileSummary {
+    pub path: String,
+    pub container: String,
+    pub encoding: String,
+    pub dialect: String,
+    pub units: Vec<String>,
+    pub rows_read: u64,
+    pub rows_accepted: u64,
+    pub rows_skipped: u64,
+    pub rows_rejected: u64,
+    pub rejects: Vec<Reject>,
+}
+
+/// Findings per rule.
+#[derive(Debug, Serialize)]
+pub struct RuleCount {
+    pub rule_id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub findings: u64,
+    pub amount: String,
+}
+
+/// The headline figures of a scan.
+#[derive(Debug, Serialize)]
+pub struct Summary {
+    pub files_read: u64,
+    pub files_failed: u64,
+    pub units: u64,
+    pub rows_read: u64,
+    pub rows_accepted: u64,
+    pub rows_skipped: u64,
+    pub rows_rejected: u64,
+    /// Expense lines (positive debits on 支出 accounts, closing entries left out).
+    pub expense_rows: u64,
+    pub expense_amount: String,
+    pub findings: u64,
+    pub findings_by_severity: BTreeMap<Severity, u64>,
+    pub draft_findings: u64,
+    pub amount_flagged: String,
+    pub by_rule: Vec<RuleCount>,
+    pub rules_run: u64,
+    pub rule_pack: String,
+    pub fail_on: Severity,
+    pub failed: bool,
+}
+
+/// The `--format json` document.
+#[derive(Debug, Serialize)]
+pub struct Document<'a> {
+    pub schema_version: u32,
+    pub tool_version: &'static str,
+    pub findings: &'a [Finding],
+    pub summary: &'a Summary,
+    pub files: &'a [FileSummary],
+    pub errors: &'a [FileError],
+}
+
+pub fn file_summary(file: &LedgerFile) -> FileSummary {
+    FileSummary {
+        path: file.display.clone(),
+        container: file.container.clone(),
+        encoding: file.encoding.clone(),
+        dialect: file.dialect.clone(),
+        units: file.units().into_iter().map(str::to_string).collect(),
+        rows_read: file.rows_read,
+        rows_accepted: file.rows_accepted(),
+        rows_skipped: file.rows_skipped(),
+        rows_rejected: file.rows_rejected(),
+        rejects: file.rejects.clone(),
+    }
+}
+
+/// True when a finding makes a scheduled check fail.
+pub fn fails(finding: &Finding, fail_on: Severity) -> bool {
+    finding.status == Status::Active && finding.severity >= fail_on
+}
+
+pub fn summarize(outcome: &ScanOutcome, rules: &RuleSet, fail_on: Severity) -> Summary {
+    let mut units: Vec<&str> = outcome.files.iter().flat_map(LedgerFile::units).collect();
+    units.sort_unstable();
+    units.dedup();
+    let mut expense_rows = 0;
+    let mut expense_fen = 0i64;
+    for file in &outcome.files {
+        for row in &file.rows {
+            if !row.closing && row.debit > 0 && file.strings.get(row.account).contains("支出") {
+                expense_rows += 1;
+                expense_fen += row.debit;
+            }
+        }
+    }
+    let mut by_severity: BTreeMap<Severity, u64> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
+    let mut by_rule: BTreeMap<&str, (u64, i64)> = BTreeMap::new();
+    let mut flagged_fen = 0i64;
+    let mut draft = 0;
+    for f in &outcome.findings {
+        if f.status == Status::Draft {
+            draft += 1;
+            continue;
+        }
+        *by_severity.entry(f.severity).or_default() += 1;
+        let entry = by_rule.entry(&f.rule_id).or_default();
+        entry.0 += 1;
+        entry.1 += f.amount_fen;
+        flagged_fen += f.amount_fen;
+    }
+    let mut by_rule: Vec<RuleCount> = by_rule
+        .into_iter()
+        .map(|(id, (count, fen))| {
+            let rule = rules.get(id);
+            RuleCount {
+                rule_id: id.to_string(),
+                title: rule.map(|r| r.title.clone()).unwrap_or_default(),
+                severity: rule.map_or(Severity::Info, |r| r.severity),
+                findings: count,
+                amount: value::fen_to_decimal(fen),
+            }
+        })
+        .collect();
+    by_rule.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.findings.cmp(&a.findings)).then(a.rule_id.cmp(&b.rule_id)));
+    Summary {
+        files_read: outcome.files.len() as u64,
+        files_failed: outcome.errors.len() as u64,
+        units: units.len() as u64,
+        rows_read: outcome.files.iter().map(|f| f.rows_read).sum(),
+        rows_accepted: outcome.files.iter().map(LedgerFile::rows_accepted).sum(),
+        rows_skipped: outcome.files.iter().map(LedgerFile::rows_skipped).sum(),
+        rows_rejected: outcome.files.iter().map(LedgerFile::rows_rejected).sum(),
+        expense_rows,
+        expense_amount: value::fen_to_decimal(expense_fen),
+        findings: outcome.findings.len() as u64 - draft,
+        findings_by_severity: by_severity,
+        draft_findings: draft,
+        amount_flagged: value::fen_to_decimal(flagged_fen),
+        by_rule,
+        rules_run: rules.rules.len() as u64,
+        rule_pack: rules.pack_hash.clone(),
+        fail_on,
+        failed: outcome.findings.iter().any(|f| fails(f, fail_on)),
+    }
+}
+
+/// Writes `--format json`.
+pub fn write_json(out: &mut dyn Write, outcome: &ScanOutcome, summary: &Summary) -> std::io::Result<()> {
+    let files: Vec<FileSummary> = outcome.files.iter().map(file_summary).collect();
+    let doc = Document {
+        schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION"),
+        findings: &outcome.findings,
+        summary,
+        files: &files,
+        errors: &outcome.errors,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+/// Writes `--format jsonl`: one finding per line.
+pub fn write_jsonl(out: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()> {
+    for f in findings {
+        serde_json::to_writer(&mut *out, f)?;
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
+/// Column headers of `--format csv`.
+pub const CSV_HEADERS: [&str; 17] = [
+    "rule_id", "severity", "status", "title", "message", "basis", "unit", "file", "sheet", "line", "voucher", "date",
+    "account", "summary", "payee", "amount", "fingerprint",
+];
+
+/// Writes `--format csv` (UTF-8 with BOM so Excel on Chinese Windows opens it correctly).
+pub fn write_csv(out: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()> {
+    out.write_all(b"\xEF\xBB\xBF")?;
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(CSV_HEADERS)?;
+    for f in findings {
+        let line = f.line.to_string();
+        writer.write_record([
+            f.rule_id.as_str(),
+            f.severity.name(),
+            f.status.name(),
+            &f.title,
+            &neutralize_formula(&f.message),
+            &f.basis,
+            &neutralize_formula(&f.unit),
+            &f.file,
+            f.sheet.as_deref().unwrap_or(""),
+            &line,
+            &neutralize_formula(&f.voucher),
+            &f.date,
+            &neutralize_formula(&f.account),
+            &neutralize_formula(&f.summary),
+            &neutralize_formula(&f.payee),
+            &f.amount,
+            &f.fingerprint,
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
+
+/// Ledger text is untrusted: a cell starting with `=`, `+`, `-` or `@` would run as a
+/// formula when the CSV is opened in Excel, so it gets a leading apostrophe.
+pub fn neutralize_formula(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}

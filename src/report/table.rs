@@ -1,0 +1,101 @@
+//! The terminal table: counts by severity and by rule first, then each finding. Chinese
+//! labels; CJK characters count as two columns when aligning.
+
+use std::io::Write;
+
+use super::Summary;
+use crate::error::FileError;
+use crate::finding::Finding;
+use crate::ledger::value;
+
+/// Display width: CJK and other wide characters take two columns.
+pub fn width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// Pads `text` with spaces to `cols` display columns.
+pub fn pad(text: &str, cols: usize) -> String {
+    let w = width(text);
+    format!("{text}{}", " ".repeat(cols.saturating_sub(w)))
+}
+
+fn yuan(decimal: &str) -> String {
+    value::parse_amount(decimal).map_or_else(|_| decimal.to_string(), value::format_fen)
+}
+
+pub fn write_table(out: &mut dyn Write, findings: &[Finding], summary: &Summary, errors: &[FileError]) -> std::io::Result<()> {
+    writeln!(out, "fundwatch 扫描结果")?;
+    writeln!(
+        out,
+        "  文件 {} 个（无法读取 {} 个），单位 {} 个；行数：读取 {} = 接受 {} + 跳过 {} + 拒绝 {}",
+        summary.files_read + summary.files_failed,
+        summary.files_failed,
+        summary.units,
+        summary.rows_read,
+        summary.rows_accepted,
+        summary.rows_skipped,
+        summary.rows_rejected
+    )?;
+    writeln!(out, "  支出分录 {} 行，金额 {} 元；规则 {} 条", summary.expense_rows, yuan(&summary.expense_amount), summary.rules_run)?;
+    let by_sev: Vec<String> = crate::rule::Severity::ALL
+        .iter()
+        .map(|s| format!("{} {}", s.label_zh(), summary.findings_by_severity.get(s).copied().unwrap_or(0)))
+        .collect();
+    writeln!(
+        out,
+        "  发现问题 {} 项（{}），涉及金额 {} 元{}",
+        summary.findings,
+        by_sev.join(" · "),
+        yuan(&summary.amount_flagged),
+        if summary.draft_findings > 0 {
+            format!("；草稿规则另有 {} 项（不计入）", summary.draft_findings)
+        } else {
+            String::new()
+        }
+    )?;
+    if !errors.is_empty() {
+        writeln!(out, "\n无法读取的文件:")?;
+        for e in errors {
+            writeln!(out, "  {e}")?;
+        }
+    }
+    if summary.rows_rejected > 0 {
+        writeln!(out, "  （有 {} 行被拒绝，详见 `fundwatch inspect` 或 --format json 的 files[].rejects）", summary.rows_rejected)?;
+    }
+    if !summary.by_rule.is_empty() {
+        writeln!(out, "\n按规则:")?;
+        for r in &summary.by_rule {
+            writeln!(
+                out,
+                "  {} {} {} {:>5} 项 {:>16} 元",
+                pad(r.severity.label_zh(), 4),
+                pad(&r.rule_id, 10),
+                pad(&r.title, 44),
+                r.findings,
+                yuan(&r.amount)
+            )?;
+        }
+    }
+    if !findings.is_empty() {
+        writeln!(out, "\n问题明细:")?;
+    }
+    for f in findings {
+        let draft = if f.status == crate::rule::Status::Draft { "（草稿）" } else { "" };
+        writeln!(out, "[{}] {} {}{}", f.severity.label_zh(), f.rule_id, f.title, draft)?;
+        let sheet = f.sheet.as_deref().map(|s| format!("[{s}]")).unwrap_or_default();
+        writeln!(
+            out,
+            "    {}  {}{}:{}  凭证 {}  {}  {} 元",
+            f.unit,
+            f.file,
+            sheet,
+            f.line,
+            if f.voucher.is_empty() { "-" } else { &f.voucher },
+            f.date,
+            yuan(&f.amount)
+        )?;
+        writeln!(out, "    {}", f.message)?;
+        writeln!(out, "    依据：{}", f.basis)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! Keyword conditions (`any` / `all` / `groups` / `none`) on summary, payee and account,
+//! matched for all rules at once.
+//!
+//! Every keyword of every rule goes into one Aho-Corasick automaton. A distinct string is
+//! searched once per file (strings are interned), giving the sorted set of keyword ids it
+//! contains; each rule then only tests set membership. Cost therefore grows with the
+//! number of distinct strings, not with rows × rules.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use crate::ledger::{LedgerFile, Row, Sym, value};
+
+/// Which text a keyword condition looks at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TextField {
+    Summary,
+    Payee,
+    Account,
+    /// Summary, payee or account.
+    Text,
+}
+
+impl TextField {
+    pub fn name(self) -> &'static str {
+        match self {
+            TextField::Summary => "summary",
+            TextField::Payee => "payee",
+            TextField::Account => "account",
+            TextField::Text => "text",
+        }
+    }
+}
+
+/// A compiled keyword condition; ids index [`KeywordSet::keywords`].
+#[derive(Clone, Debug, Default)]
+pub struct KeywordCond {
+    pub field: Option<TextField>,
+    pub any: Vec<u32>,
+    pub all: Vec<u32>,
+    pub groups: Vec<Vec<u32>>,
+    pub none: Vec<u32>,
+}
+
+/// All keywords of a rule set and the automaton that finds them.
+#[derive(Debug)]
+pub struct KeywordSet {
+    pub keywords: Vec<String>,
+    automaton: Option<AhoCorasick>,
+}
+
+/// Normalises text for keyword matching: full-width to ASCII, ASCII lower case.
+pub fn normalize(text: &str) -> String {
+    value::to_half_width(text).to_ascii_lowercase()
+}
+
+/// Collects keywords and hands out ids while rules compile.
+#[derive(Debug, Default)]
+pub struct KeywordInterner {
+    keywords: Vec<String>,
+    index: std::collections::HashMap<String, u32>,
+}
+
+impl KeywordInterner {
+    pub fn id(&mut self, keyword: &str) -> u32 {
+        let normalized = normalize(keyword.trim());
+        if let Some(&id) = self.index.get(&normalized) {
+            return id;
+        }
+        let id = self.keywords.len() as u32;
+        self.keywords.push(normalized.clone());
+        self.index.insert(normalized, id);
+        id
+    }
+
+    pub fn build(self) -> KeywordSet {
+        let automaton = if self.keywords.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&self.keywords)
+                .ok()
+        };
+        KeywordSet {
+            keywords: self.keywords,
+            automaton,
+        }
+    }
+}
+
+impl KeywordSet {
+    /// Sorted ids of the keywords contained in `text`.
+    pub fn find(&self, text: &str) -> Vec<u32> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        if text.is_empty() {
+            return Vec::new();
+        }
+        let normalized = normalize(text);
+        let mut ids: Vec<u32> = ac
+            .find_overlapping_iter(&normalized)
+            .map(|m| m.pattern().as_u32())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
+/// Per-file cache of keyword hits per interned string.
+pub struct HitCache<'a> {
+    set: &'a KeywordSet,
+    file: &'a LedgerFile,
+    cache: Vec<Option<Box<[u32]>>>,
+}
+
+impl<'a> HitCache<'a> {
+    pub fn new(set: &'a KeywordSet, file: &'a LedgerFile) -> Self {
+        HitCache {
+            set,
+            file,
+            cache: vec![None; file.strings.len()],
+        }
+    }
+
+    fn hits(&mut self, sym: Sym) -> &[u32] {
+        let idx = sym.0 as usize;
+        if self.cache[idx].is_none() {
+            self.cache[idx] = Some(self.set.find(self.file.strings.get(sym)).into_boxed_slice());
+        }
+        self.cache[idx].as_deref().unwrap_or(&[])
+    }
+
+    /// Keyword ids found in `field` of `row`.
+    pub fn field_hits(&mut self, field: TextField, row: &Row) -> Vec<u32> {
+        match field {
+            TextField::Summary => self.hits(row.summary).to_vec(),
+            TextField::Payee => self.hits(row.payee).to_vec(),
+            TextField::Account => self.hits(row.account).to_vec(),
+            TextField::Text => {
+                let mut all = self.hits(row.summary).to_vec();
+                all.extend_from_slice(self.hits(row.payee));
+                all.extend_from_slice(self.hits(row.account));
+                all.sort_unstable();
+                all.dedup();
+                all
+            }
+        }
+    }
+}
+
+impl KeywordCond {
+    /// Whether `hits` (sorted ids) satisfy the condition; on success, the ids that matched.
+    pub fn check(&self, hits: &[u32]) -> Option<Vec<u32>> {
+        let has = |id: &u32| hits.binary_search(id).is_ok();
+        if self.none.iter().any(has) {
+            return None;
+        }
+        if !self.all.iter().all(has) {
+            return None;
+        }
+        if !self.any.is_empty() && !self.any.iter().any(has) {
+            return None;
+        }
+        if !self.groups.iter().all(|g| g.iter().any(has)) {
+            return None;
+        }
+        let mut matched: Vec<u32> = self
+            .any
+            .iter()
+            .chain(&self.all)
+            .chain(self.groups.iter().flatten())
+            .copied()
+            .filter(|id| has(id))
+            .collect();
+        matched.sort_unstable();
+        matched.dedup();
+        Some(matched)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_and_exclusions() {
+        let mut interner = KeywordInterner::default();
+        let card = interner.id("购物卡");
+        let bank_fee = interner.id("手续费");
+        let ktv = interner.id("KTV");
+        let set = interner.build();
+        assert_eq!(set.find("购买购物卡"), vec![card]);
+        assert_eq!(set.find("ktv包厢"), vec![ktv]);
+        assert_eq!(set.find("ＫＴＶ"), vec![ktv]);
+        let cond = KeywordCond {
+            field: Some(TextField::Summary),
+            any: vec![card],
+            none: vec![bank_fee],
+            ..Default::default()
+        };
+        assert!(cond.check(&set.find("购物卡")).is_some());
+        assert!(cond.check(&set.find("购物卡手续费")).is_none());
+        assert!(cond.check(&set.find("会员活动")).is_none());
+    }
+}

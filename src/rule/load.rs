@@ -1,0 +1,415 @@
+//! Loading rule packs: the pack embedded in the binary plus any `--rules DIR`, with
+//! overrides by id, `--disable`, and every error collected with its location.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::file::{KeywordSpec, RuleFile};
+use super::keywords::{KeywordCond, KeywordInterner, KeywordSet, TextField};
+use super::template::Template;
+use super::{Rule, Scope, sql};
+use crate::error::ConfigError;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
+}
+
+/// Prefix shown for files of the embedded pack.
+pub const BUILTIN_PREFIX: &str = "<builtin>";
+
+/// The compiled rules and their shared keyword automaton.
+#[derive(Debug)]
+pub struct RuleSet {
+    /// Rules that run (active and draft), sorted by id.
+    pub rules: Vec<Rule>,
+    /// Retired rules, for listing only.
+    pub retired: Vec<Rule>,
+    pub keywords: KeywordSet,
+    /// A short hash of every rule file loaded, for provenance.
+    pub pack_hash: String,
+}
+
+impl RuleSet {
+    pub fn get(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().chain(&self.retired).find(|r| r.id == id)
+    }
+}
+
+/// One rule file's text and where it came from.
+struct Source {
+    display: String,
+    text: String,
+    /// Directory for `any_file` paths; `None` for the embedded pack.
+    dir: Option<PathBuf>,
+    /// Path inside the embedded pack, for resolving `any_file`.
+    embedded_rel: Option<String>,
+}
+
+/// The files of the embedded pack: (path relative to `rules/`, contents).
+pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
+    embedded::EMBEDDED
+}
+
+/// Loads the embedded pack (unless `no_default`) and `dirs`, later packs overriding
+/// earlier ones by id, then drops the `disable`d ids. Returns every error found.
+pub fn load_rules(dirs: &[PathBuf], no_default: bool, disable: &[String]) -> Result<RuleSet, Vec<ConfigError>> {
+    let mut packs: Vec<Vec<Source>> = Vec::new();
+    let mut errors = Vec::new();
+    if !no_default {
+        packs.push(
+            embedded::EMBEDDED
+                .iter()
+                .filter(|(rel, _)| rel.ends_with(".toml"))
+                .map(|(rel, text)| Source {
+                    display: format!("{BUILTIN_PREFIX}/{rel}"),
+                    text: (*text).to_string(),
+                    dir: None,
+                    embedded_rel: Some((*rel).to_string()),
+                })
+                .collect(),
+        );
+    }
+    for dir in dirs {
+        match disk_sources(dir) {
+            Ok(sources) => packs.push(sources),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
+    let mut chosen: BTreeMap<String, (RuleFile, usize)> = BTreeMap::new();
+    let mut all_sources: Vec<Source> = Vec::new();
+    for pack in packs {
+        let mut ids_in_pack: BTreeMap<String, String> = BTreeMap::new();
+        for source in pack {
+            sha2::Digest::update(&mut hasher, source.display.as_bytes());
+            sha2::Digest::update(&mut hasher, source.text.as_bytes());
+            let parsed: RuleFile = match toml::from_str(&source.text) {
+                Ok(parsed) => parsed,
+                Err(e) => {
+                    errors.push(crate::error::toml_error(Path::new(&source.display), &source.text, &e));
+                    continue;
+                }
+            };
+            let id = parsed.id.get_ref().trim().to_string();
+            if let Some(first) = ids_in_pack.get(&id) {
+                errors.push(
+                    ConfigError::at(Path::new(&source.display), &source.text, parsed.id.span().start, format!("duplicate rule id `{id}`"))
+                        .with_hint(format!("`{id}` is already defined in {first}; ids must be unique within a pack")),
+                );
+                continue;
+            }
+            if id.is_empty() {
+                errors.push(ConfigError::at(Path::new(&source.display), &source.text, parsed.id.span().start, "rule id is empty"));
+                continue;
+            }
+            ids_in_pack.insert(id.clone(), source.display.clone());
+            if let Some((_, previous)) = chosen.get(&id) {
+                tracing::info!("rule {id} from {} overrides {}", source.display, all_sources[*previous].display);
+            }
+            all_sources.push(source);
+            chosen.insert(id, (parsed, all_sources.len() - 1));
+        }
+    }
+    for id in disable {
+        if chosen.remove(id.trim()).is_none() {
+            errors.push(ConfigError {
+                path: "--disable".to_string(),
+                line: 1,
+                column: 1,
+                message: format!("no rule with id `{id}` to disable"),
+                hint: Some("run `fundwatch rules list` to see the ids".to_string()),
+            });
+        }
+    }
+    let mut interner = KeywordInterner::default();
+    let mut rules = Vec::new();
+    let mut retired = Vec::new();
+    for (_, (parsed, idx)) in chosen {
+        match compile(parsed, &all_sources[idx], &mut interner) {
+            Ok(rule) if rule.status == super::Status::Retired => retired.push(rule),
+            Ok(rule) => rules.push(rule),
+            Err(mut errs) => errors.append(&mut errs),
+        }
+    }
+    if !errors.is_empty() {
+        errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        return Err(errors);
+    }
+    let digest = sha2::Digest::finalize(hasher);
+    let pack_hash = digest.iter().take(8).map(|b| format!("{b:02x}")).collect();
+    Ok(RuleSet {
+        rules,
+        retired,
+        keywords: interner.build(),
+        pack_hash,
+    })
+}
+
+fn disk_sources(dir: &Path) -> Result<Vec<Source>, ConfigError> {
+    if !dir.is_dir() {
+        return Err(ConfigError {
+            path: dir.display().to_string(),
+            line: 1,
+            column: 1,
+            message: "rule directory does not exist".to_string(),
+            hint: None,
+        });
+    }
+    let mut sources = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let entry = entry.map_err(|e| ConfigError {
+            path: dir.display().to_string(),
+            line: 1,
+            column: 1,
+            message: format!("cannot read rule directory: {e}"),
+            hint: None,
+        })?;
+        let path = entry.path();
+        if !entry.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(path, &e))?;
+        sources.push(Source {
+            display: path.display().to_string(),
+            text,
+            dir: path.parent().map(Path::to_path_buf),
+            embedded_rel: None,
+        });
+    }
+    Ok(sources)
+}
+
+/// Byte offset in the file of position (line, column) of a string value's content.
+fn offset_in_value(text: &str, span: std::ops::Range<usize>, line: u64, column: u64) -> usize {
+    let raw = &text[span.clone()];
+    let mut start = span.start;
+    for quote in ["\"\"\"", "'''", "\"", "'"] {
+        if raw.starts_with(quote) {
+            start += quote.len();
+            if quote.len() == 3 && text[start..].starts_with('\n') {
+                start += 1;
+            }
+            break;
+        }
+    }
+    let content = &text[start..span.end];
+    let mut offset = 0;
+    for (idx, l) in content.split_inclusive('\n').enumerate() {
+        if idx + 1 == line as usize {
+            let col_bytes: usize = l.chars().take(column.saturating_sub(1) as usize).map(char::len_utf8).sum();
+            return start + offset + col_bytes;
+        }
+        offset += l.len();
+    }
+    start
+}
+
+fn compile(parsed: RuleFile, source: &Source, interner: &mut KeywordInterner) -> Result<Rule, Vec<ConfigError>> {
+    let path = Path::new(&source.display);
+    let text = &source.text;
+    let mut errors = Vec::new();
+    let message = match Template::parse(parsed.message.get_ref()) {
+        Ok(t) => Some(t),
+        Err((offset, msg)) => {
+            let span = parsed.message.span();
+            let at = offset_in_value(text, span.clone(), 1, 1) + offset;
+            errors.push(ConfigError::at(path, text, at, msg));
+            None
+        }
+    };
+    let mut condition = None;
+    let mut where_text = None;
+    if let Some(spanned) = &parsed.matcher.where_ {
+        where_text = Some(spanned.get_ref().clone());
+        match sql::compile(spanned.get_ref()) {
+            Ok(expr) => condition = Some(expr),
+            Err(e) => {
+                let at = offset_in_value(text, spanned.span(), e.line, e.column);
+                errors.push(
+                    ConfigError::at(path, text, at, e.message)
+                        .with_hint("fields can be English or Chinese, e.g. `金额 >= 5000 AND 摘要 LIKE '%慰问%'`"),
+                );
+            }
+        }
+    }
+    let mut keywords = Vec::new();
+    let mut keyword_text = Vec::new();
+    let specs = [
+        (TextField::Summary, &parsed.matcher.summary),
+        (TextField::Payee, &parsed.matcher.payee),
+        (TextField::Account, &parsed.matcher.account),
+        (TextField::Text, &parsed.matcher.text),
+    ];
+    for (field, spec) in specs {
+        let Some(spec) = spec else { continue };
+        match keyword_cond(field, spec.get_ref(), source, interner) {
+            Ok(cond) => {
+                keyword_text.push((field.name().to_string(), describe(spec.get_ref())));
+                keywords.push(cond);
+            }
+            Err((at, msg)) => errors.push(ConfigError::at(path, text, at.unwrap_or(spec.span().start), msg)),
+        }
+        let spec = spec.get_ref();
+        if spec.any.is_empty() && spec.all.is_empty() && spec.groups.is_empty() && spec.any_file.is_none() {
+            errors.push(ConfigError::at(
+                path,
+                text,
+                parsed.matcher_span_hint(field).unwrap_or(0),
+                format!("[match.{}] has no any/all/groups keywords (only exclusions would match every row)", field.name()),
+            ));
+        }
+    }
+    if condition.is_none() && keywords.is_empty() && errors.is_empty() {
+        errors.push(ConfigError::at(
+            path,
+            text,
+            parsed.id.span().start,
+            "rule has no condition: add `[match] where = …` or a keyword list",
+        ));
+    }
+    if !parsed.examples.iter().any(|e| e.expect == super::file::Expect::Flag)
+        || !parsed.examples.iter().any(|e| e.expect == super::file::Expect::Ok)
+    {
+        errors.push(
+            ConfigError::at(path, text, parsed.id.span().start, "rule needs at least one `flag` and one `ok` example")
+                .with_hint("add [[examples]] rows with expect = \"flag\" and expect = \"ok\""),
+        );
+    }
+    let Some(message) = message.filter(|_| errors.is_empty()) else {
+        return Err(errors);
+    };
+    Ok(Rule {
+        id: parsed.id.into_inner().trim().to_string(),
+        title: parsed.title,
+        severity: parsed.severity,
+        status: parsed.status,
+        tags: parsed.tags,
+        message,
+        basis: parsed.basis,
+        scope: Scope {
+            lines: parsed.scope.lines,
+            accounts: parsed.scope.accounts,
+            exclude_accounts: parsed.scope.exclude_accounts,
+            include_closing: parsed.scope.include_closing,
+        },
+        docs: parsed.docs,
+        where_text,
+        condition,
+        keywords,
+        keyword_text,
+        examples: parsed.examples,
+        source: source.display.clone(),
+    })
+}
+
+impl RuleFile {
+    /// Start of the `[match.<field>]` table, for errors about it as a whole.
+    fn matcher_span_hint(&self, field: TextField) -> Option<usize> {
+        let spec = match field {
+            TextField::Summary => &self.matcher.summary,
+            TextField::Payee => &self.matcher.payee,
+            TextField::Account => &self.matcher.account,
+            TextField::Text => &self.matcher.text,
+        };
+        spec.as_ref().map(|s| s.span().start)
+    }
+}
+
+fn describe(spec: &KeywordSpec) -> String {
+    let mut parts = Vec::new();
+    if !spec.any.is_empty() {
+        parts.push(format!("any: {}", spec.any.join("、")));
+    }
+    if !spec.all.is_empty() {
+        parts.push(format!("all: {}", spec.all.join("、")));
+    }
+    for group in &spec.groups {
+        parts.push(format!("group: {}", group.join("、")));
+    }
+    if !spec.none.is_empty() {
+        parts.push(format!("none: {}", spec.none.join("、")));
+    }
+    if let Some(file) = &spec.any_file {
+        parts.push(format!("any_file: {}", file.get_ref()));
+    }
+    parts.join("; ")
+}
+
+fn keyword_cond(
+    field: TextField,
+    spec: &KeywordSpec,
+    source: &Source,
+    interner: &mut KeywordInterner,
+) -> Result<KeywordCond, (Option<usize>, String)> {
+    let mut ids = |words: &[String]| -> Result<Vec<u32>, (Option<usize>, String)> {
+        words
+            .iter()
+            .map(|w| {
+                if w.trim().is_empty() {
+                    Err((None, "empty keyword (it would match every row)".to_string()))
+                } else {
+                    Ok(interner.id(w))
+                }
+            })
+            .collect()
+    };
+    let mut any = ids(&spec.any)?;
+    let all = ids(&spec.all)?;
+    let none = ids(&spec.none)?;
+    let mut groups = Vec::new();
+    for group in &spec.groups {
+        if group.is_empty() {
+            return Err((None, "empty keyword group".to_string()));
+        }
+        groups.push(ids(group)?);
+    }
+    if let Some(file) = &spec.any_file {
+        let rel = file.get_ref();
+        let content = read_sibling(source, rel).map_err(|msg| (Some(file.span().start), msg))?;
+        let words: Vec<String> = content
+            .lines()
+            .map(|l| l.split('#').next().unwrap_or("").trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        if words.is_empty() {
+            return Err((Some(file.span().start), format!("keyword file `{rel}` has no keywords")));
+        }
+        any.extend(ids(&words)?);
+    }
+    Ok(KeywordCond {
+        field: Some(field),
+        any,
+        all,
+        groups,
+        none,
+    })
+}
+
+/// Reads a file named relative to a rule file, from disk or from the embedded pack.
+fn read_sibling(source: &Source, rel: &str) -> Result<String, String> {
+    if let Some(dir) = &source.dir {
+        let path = dir.join(rel);
+        return std::fs::read_to_string(&path).map_err(|e| format!("cannot read keyword file `{}`: {e}", path.display()));
+    }
+    let base = source
+        .embedded_rel
+        .as_deref()
+        .and_then(|r| r.rsplit_once('/').map(|(d, _)| d.to_string()))
+        .unwrap_or_default();
+    let mut parts: Vec<&str> = if base.is_empty() { Vec::new() } else { base.split('/').collect() };
+    for piece in rel.split('/') {
+        match piece {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    let wanted = parts.join("/");
+    embedded::EMBEDDED
+        .iter()
+        .find(|(p, _)| *p == wanted)
+        .map(|(_, text)| (*text).to_string())
+        .ok_or_else(|| format!("keyword file `{rel}` is not in the shipped pack"))
+}

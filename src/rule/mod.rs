@@ -1,0 +1,170 @@
+//! Rules: data written by auditors in TOML, compiled once, applied to every row.
+//!
+//! A rule names what it enforces (id, title, severity, legal basis, docs), where it looks
+//! (scope: expense lines by default) and what it looks for (an SQL condition and keyword
+//! lists). Loading never stops at the first error: every problem in every file is
+//! collected with its file, line and column, and nothing is scanned while any remain.
+
+pub mod example;
+pub mod field;
+pub mod file;
+pub mod keywords;
+pub mod load;
+pub mod sql;
+pub mod template;
+
+use serde::{Deserialize, Serialize};
+
+pub use file::{BasisSpec, DocsSpec, ExampleSpec, Lines};
+pub use load::{RuleSet, load_rules};
+
+use crate::ledger::{LedgerFile, Row};
+use keywords::{HitCache, KeywordCond};
+
+/// How serious a finding is. Ordered: `info < low < medium < high < critical`.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Severity::Info => "提示",
+            Severity::Low => "低",
+            Severity::Medium => "中",
+            Severity::High => "高",
+            Severity::Critical => "严重",
+        }
+    }
+}
+
+/// Lifecycle of a rule: drafts run but never fail a check; retired rules do not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    #[default]
+    Active,
+    Retired,
+}
+
+impl Status {
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Active => "active",
+            Status::Retired => "retired",
+        }
+    }
+}
+
+/// Which rows a rule looks at.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub lines: Lines,
+    pub accounts: Vec<String>,
+    pub exclude_accounts: Vec<String>,
+    pub include_closing: bool,
+}
+
+impl Scope {
+    /// True when `row` is in scope. Expense lines are positive debits on accounts whose
+    /// name path contains 支出 (so 2009 and 2021 charts both work); a 红字 reversal
+    /// (negative debit) is not flagged row by row.
+    pub fn admits(&self, row: &Row, file: &LedgerFile) -> bool {
+        if row.closing && !self.include_closing {
+            return false;
+        }
+        let account = file.strings.get(row.account);
+        let in_lines = match self.lines {
+            Lines::Expense => row.debit > 0 && account.contains("支出"),
+            Lines::Income => row.credit > 0 && account.contains("收入"),
+            Lines::All => true,
+        };
+        in_lines
+            && (self.accounts.is_empty() || self.accounts.iter().any(|a| account.contains(a.as_str())))
+            && !self.exclude_accounts.iter().any(|a| account.contains(a.as_str()))
+    }
+}
+
+/// A compiled rule.
+#[derive(Debug)]
+pub struct Rule {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub status: Status,
+    pub tags: Vec<String>,
+    pub message: template::Template,
+    pub basis: BasisSpec,
+    pub scope: Scope,
+    pub docs: DocsSpec,
+    pub where_text: Option<String>,
+    pub condition: Option<sql::Expr>,
+    pub keywords: Vec<KeywordCond>,
+    /// The keyword lists as written, for `rules show`.
+    pub keyword_text: Vec<(String, String)>,
+    pub examples: Vec<ExampleSpec>,
+    /// Where the rule came from: `<builtin>/negative-list/x.toml` or a disk path.
+    pub source: String,
+}
+
+impl Rule {
+    /// The basis as one line: `《文件》(文号) 条款`.
+    pub fn basis_text(&self) -> String {
+        let mut text = format!("《{}》", self.basis.document);
+        if let Some(number) = &self.basis.number {
+            text.push_str(&format!("（{number}）"));
+        }
+        if let Some(article) = &self.basis.article {
+            text.push(' ');
+            text.push_str(article);
+        }
+        text
+    }
+
+    /// Evaluates the rule on one row; on a hit, the keyword ids that matched.
+    pub fn check(&self, row: &Row, file: &LedgerFile, hits: &mut HitCache<'_>) -> Option<Vec<u32>> {
+        if !self.scope.admits(row, file) {
+            return None;
+        }
+        let mut matched = Vec::new();
+        for cond in &self.keywords {
+            let field = cond.field?;
+            let found = hits.field_hits(field, row);
+            matched.extend(cond.check(&found)?);
+        }
+        if let Some(condition) = &self.condition
+            && !condition.is_true(row, file)
+        {
+            return None;
+        }
+        Some(matched)
+    }
+}
