@@ -104,7 +104,7 @@ impl Field {
     pub fn all_names() -> String {
         FIELDS
             .iter()
-            .map(|(_, en, zh, ..)| format!("{en}/{}", zh.join("/")))
+            .map(|(_, en, zh, ..)| format!("{en}/{}", zh.first().copied().unwrap_or("")))
             .collect::<Vec<_>>()
             .join(", ")
     }

@@ -592,7 +592,7 @@ mod tests {
     #[test]
     fn reports_errors_with_columns() {
         let err = compile("金额 >= 5000 AND 不存在 = 1").unwrap_err();
-        assert_eq!((err.line, err.column), (1, 15));
+        assert_eq!((err.line, err.column), (1, 16));
         assert!(err.message.contains("unknown field `不存在`"), "{}", err.message);
         let err = compile("amount >= ").unwrap_err();
         assert!(err.message.contains("does not parse"), "{}", err.message);

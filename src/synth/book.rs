@@ -4,8 +4,8 @@
 
 use super::chart::{self, Account, Acct};
 use super::names::Unit;
-use super::plant::Tag;
 use super::rng::Rng;
+use super::tags::Tag;
 use super::text::Date;
 
 /// Who a line was paid to or received from.
@@ -89,7 +89,12 @@ pub struct Item<'a> {
 }
 
 pub fn item(summary: &str, acct: Acct, amount: i64, party: Party) -> Item<'_> {
-    Item { summary, acct, amount, party }
+    Item {
+        summary,
+        acct,
+        amount,
+        party,
+    }
 }
 
 /// Accumulates vouchers in any order; [`Builder::finish`] sorts them.
@@ -102,20 +107,39 @@ pub struct Builder {
 
 impl Builder {
     pub fn new(unit: &'static Unit, rng: Rng) -> Self {
-        Builder { rng, unit, vouchers: Vec::new(), seq: 0 }
+        Builder {
+            rng,
+            unit,
+            vouchers: Vec::new(),
+            seq: 0,
+        }
     }
 
     /// A random staff member of the unit.
     pub fn staff(&mut self) -> &'static str {
-        *self.rng.pick(self.unit.staff)
+        let staff = self.unit.staff;
+        staff[self.rng.below(staff.len() as u64) as usize]
     }
 
     fn push(&mut self, date: Date, lines: Vec<Line>, tag: Option<Tag>) -> usize {
         let handler = *self.rng.pick(self.unit.staff);
-        let dept = if self.rng.chance(600) { self.unit.depts[0] } else { *self.rng.pick(self.unit.depts) };
+        let dept = if self.rng.chance(600) {
+            self.unit.depts[0]
+        } else {
+            *self.rng.pick(self.unit.depts)
+        };
         let attachments = self.rng.range(1, 4) as u32;
         self.seq += 1;
-        self.vouchers.push(Voucher { date, no: 0, attachments, handler, dept, lines, tag, seq: self.seq });
+        self.vouchers.push(Voucher {
+            date,
+            no: 0,
+            attachments,
+            handler,
+            dept,
+            lines,
+            tag,
+            seq: self.seq,
+        });
         self.vouchers.len() - 1
     }
 
@@ -145,11 +169,31 @@ impl Builder {
     }
 
     /// Income received into the bank.
-    pub fn receive(&mut self, date: Date, summary: &str, income: Acct, amount: i64, party: Party, tag: Option<Tag>) {
+    pub fn receive(
+        &mut self,
+        date: Date,
+        summary: &str,
+        income: Acct,
+        amount: i64,
+        party: Party,
+        tag: Option<Tag>,
+    ) {
         let y = date.y;
         let lines = vec![
-            Line { summary: summary.to_string(), account: chart::resolve(Acct::Bank, y), debit: amount, credit: 0, party: Party::None },
-            Line { summary: summary.to_string(), account: chart::resolve(income, y), debit: 0, credit: amount, party },
+            Line {
+                summary: summary.to_string(),
+                account: chart::resolve(Acct::Bank, y),
+                debit: amount,
+                credit: 0,
+                party: Party::None,
+            },
+            Line {
+                summary: summary.to_string(),
+                account: chart::resolve(income, y),
+                debit: 0,
+                credit: amount,
+                party,
+            },
         ];
         self.push(date, lines, tag);
     }
@@ -159,8 +203,20 @@ impl Builder {
         let s = "提取现金备用";
         let y = date.y;
         let lines = vec![
-            Line { summary: s.to_string(), account: chart::resolve(Acct::Cash, y), debit: amount, credit: 0, party: Party::None },
-            Line { summary: s.to_string(), account: chart::resolve(Acct::Bank, y), debit: 0, credit: amount, party: Party::None },
+            Line {
+                summary: s.to_string(),
+                account: chart::resolve(Acct::Cash, y),
+                debit: amount,
+                credit: 0,
+                party: Party::None,
+            },
+            Line {
+                summary: s.to_string(),
+                account: chart::resolve(Acct::Bank, y),
+                debit: 0,
+                credit: amount,
+                party: Party::None,
+            },
         ];
         self.push(date, lines, tag);
     }
@@ -171,14 +227,25 @@ impl Builder {
         let lines = self.vouchers[index]
             .lines
             .iter()
-            .map(|l| Line { summary: summary.to_string(), account: l.account, debit: -l.debit, credit: -l.credit, party: l.party })
+            .map(|l| Line {
+                summary: summary.to_string(),
+                account: l.account,
+                debit: -l.debit,
+                credit: -l.credit,
+                party: l.party,
+            })
             .collect();
         self.push(date, lines, None);
     }
 
     /// Sort, add the year-end closing vouchers, number every month from 1
     /// (skipping one number in `gap`'s month after `gap.2 - 1`).
-    pub fn finish(mut self, closing_summary: &str, opening: Vec<(Acct, i64)>, gap: Option<(u16, u8, u32)>) -> Book {
+    pub fn finish(
+        mut self,
+        closing_summary: &str,
+        opening: Vec<(Acct, i64)>,
+        gap: Option<(u16, u8, u32)>,
+    ) -> Book {
         self.vouchers.sort_by_key(|v| (v.date, v.seq));
         let years: Vec<u16> = {
             let mut ys: Vec<u16> = self.vouchers.iter().map(|v| v.date.y).collect();
@@ -206,7 +273,12 @@ impl Builder {
             }
             v.no = no;
         }
-        Book { unit: self.unit, vouchers: self.vouchers, opening, gap }
+        Book {
+            unit: self.unit,
+            vouchers: self.vouchers,
+            opening,
+            gap,
+        }
     }
 }
 
@@ -214,7 +286,11 @@ impl Builder {
 /// total, then debit 工会资金结余 and credit every expense account.
 fn closing_lines(vouchers: &[Voucher], year: u16, summary: &str) -> Vec<Line> {
     let mut sums: Vec<(Account, i64)> = Vec::new();
-    for l in vouchers.iter().filter(|v| v.date.y == year).flat_map(|v| &v.lines) {
+    for l in vouchers
+        .iter()
+        .filter(|v| v.date.y == year)
+        .flat_map(|v| &v.lines)
+    {
         if !(l.account.expense || l.account.income) {
             continue;
         }
@@ -226,14 +302,24 @@ fn closing_lines(vouchers: &[Voucher], year: u16, summary: &str) -> Vec<Line> {
     }
     sums.sort_by_key(|(a, _)| a.code);
     let fund = chart::resolve(Acct::Fund, year);
-    let line = |account, debit, credit| Line { summary: summary.to_string(), account, debit, credit, party: Party::None };
+    let line = |account, debit, credit| Line {
+        summary: summary.to_string(),
+        account,
+        debit,
+        credit,
+        party: Party::None,
+    };
     let mut lines = Vec::new();
     let income: i64 = sums.iter().filter(|(a, _)| a.income).map(|(_, s)| -s).sum();
     for (a, s) in sums.iter().filter(|(a, s)| a.income && *s != 0) {
         lines.push(line(*a, -s, 0));
     }
     lines.push(line(fund, 0, income));
-    let expense: i64 = sums.iter().filter(|(a, _)| a.expense).map(|(_, s)| *s).sum();
+    let expense: i64 = sums
+        .iter()
+        .filter(|(a, _)| a.expense)
+        .map(|(_, s)| *s)
+        .sum();
     lines.push(line(fund, expense, 0));
     for (a, s) in sums.iter().filter(|(a, s)| a.expense && *s != 0) {
         lines.push(line(*a, 0, *s));

@@ -61,16 +61,40 @@ pub enum Acct {
 }
 
 const fn asset(code: &'static str, path: &'static [&'static str]) -> Account {
-    Account { code, path, nature: Nature::Debit, expense: false, income: false }
+    Account {
+        code,
+        path,
+        nature: Nature::Debit,
+        expense: false,
+        income: false,
+    }
 }
 const fn equity(code: &'static str, path: &'static [&'static str]) -> Account {
-    Account { code, path, nature: Nature::Credit, expense: false, income: false }
+    Account {
+        code,
+        path,
+        nature: Nature::Credit,
+        expense: false,
+        income: false,
+    }
 }
 const fn income(code: &'static str, path: &'static [&'static str]) -> Account {
-    Account { code, path, nature: Nature::Credit, expense: false, income: true }
+    Account {
+        code,
+        path,
+        nature: Nature::Credit,
+        expense: false,
+        income: true,
+    }
 }
 const fn expense(code: &'static str, path: &'static [&'static str]) -> Account {
-    Account { code, path, nature: Nature::Debit, expense: true, income: false }
+    Account {
+        code,
+        path,
+        nature: Nature::Debit,
+        expense: true,
+        income: false,
+    }
 }
 
 const CASH: Account = asset("101", &["库存现金"]);
@@ -108,10 +132,9 @@ fn chart_2009(a: Acct) -> Account {
         Acct::Education => expense("50101", &["职工活动支出", "职工教育费"]),
         Acct::Sports => expense("50102", &["职工活动支出", "文体活动费"]),
         Acct::Publicity => expense("50103", &["职工活动支出", "宣传活动费"]),
-        Acct::Sanatorium
-        | Acct::MemberActivity
-        | Acct::OtherActivity
-        | Acct::StaffService => expense("50104", &["职工活动支出", "其他活动支出"]),
+        Acct::Sanatorium | Acct::MemberActivity | Acct::OtherActivity | Acct::StaffService => {
+            expense("50104", &["职工活动支出", "其他活动支出"])
+        }
         Acct::Hardship => expense("50204", &["维权支出", "困难职工帮扶费"]),
         Acct::Warmth => expense("50205", &["维权支出", "送温暖费"]),
         Acct::Training => expense("50301", &["业务支出", "培训费"]),
@@ -138,7 +161,11 @@ fn common(a: Acct) -> Account {
 
 /// The concrete account for `a` in a row dated in `year`.
 pub fn resolve(a: Acct, year: u16) -> Account {
-    if year <= 2021 { chart_2009(a) } else { chart_2021(a) }
+    if year <= 2021 {
+        chart_2009(a)
+    } else {
+        chart_2021(a)
+    }
 }
 
 #[cfg(test)]
@@ -149,7 +176,10 @@ mod tests {
     fn charts_differ_across_the_switch() {
         assert_eq!(resolve(Acct::Training, 2021).code, "50301");
         assert_eq!(resolve(Acct::Training, 2022).code, "50501");
-        assert_eq!(resolve(Acct::MemberActivity, 2022).joined(), "职工活动支出_会员活动支出");
+        assert_eq!(
+            resolve(Acct::MemberActivity, 2022).joined(),
+            "职工活动支出_会员活动支出"
+        );
         assert_eq!(resolve(Acct::MemberActivity, 2021).leaf(), "其他活动支出");
         assert_eq!(resolve(Acct::Bank, 2021), resolve(Acct::Bank, 2022));
     }

@@ -8,8 +8,19 @@ use super::book::{Book, Voucher};
 use super::rng::Rng;
 use super::text::{plain, to_gbk};
 
-pub const GENERIC_HEADER: [&str; 11] =
-    ["日期", "凭证号", "摘要", "科目编码", "科目名称", "借方金额", "贷方金额", "往来单位", "经办人", "部门", "附件数"];
+pub const GENERIC_HEADER: [&str; 11] = [
+    "日期",
+    "凭证号",
+    "摘要",
+    "科目编码",
+    "科目名称",
+    "借方金额",
+    "贷方金额",
+    "往来单位",
+    "经办人",
+    "部门",
+    "附件数",
+];
 
 /// How the generic layout names a voucher: `记-12`.
 pub fn voucher_label(v: &Voucher) -> String {
@@ -27,7 +38,11 @@ pub fn tsv_gbk(book: &Book, rng: &mut Rng) -> io::Result<Vec<u8>> {
     s.push_str(&GENERIC_HEADER.join("\t"));
     s.push_str("\r\n");
     for v in &book.vouchers {
-        let date = if rng.chance(500) { v.date.chinese() } else { v.date.compact() };
+        let date = if rng.chance(500) {
+            v.date.chinese()
+        } else {
+            v.date.compact()
+        };
         for l in &v.lines {
             let cells = [
                 date.clone(),

@@ -11,16 +11,70 @@ use super::rng::Rng;
 use super::text::{plain, to_gbk};
 
 pub const K3_HEADER: [&str; 37] = [
-    "凭证日期", "会计年度", "会计期间", "凭证字", "凭证号", "科目代码", "科目名称", "币别代码", "币别名称",
-    "原币金额", "借方", "贷方", "制单", "审核", "核准", "出纳", "经办", "结算方式", "结算号", "凭证摘要",
-    "数量", "数量单位", "单价", "参考信息", "业务日期", "往来业务编号", "附件数", "序号", "系统模块",
-    "业务描述", "汇率类型", "汇率", "分录序号", "核算项目", "过账", "机制凭证", "现金流量",
+    "凭证日期",
+    "会计年度",
+    "会计期间",
+    "凭证字",
+    "凭证号",
+    "科目代码",
+    "科目名称",
+    "币别代码",
+    "币别名称",
+    "原币金额",
+    "借方",
+    "贷方",
+    "制单",
+    "审核",
+    "核准",
+    "出纳",
+    "经办",
+    "结算方式",
+    "结算号",
+    "凭证摘要",
+    "数量",
+    "数量单位",
+    "单价",
+    "参考信息",
+    "业务日期",
+    "往来业务编号",
+    "附件数",
+    "序号",
+    "系统模块",
+    "业务描述",
+    "汇率类型",
+    "汇率",
+    "分录序号",
+    "核算项目",
+    "过账",
+    "机制凭证",
+    "现金流量",
 ];
 
 pub const JDY_HEADER: [&str; 24] = [
-    "日期", "凭证字", "凭证号", "附件数", "分录序号", "摘要", "科目代码", "科目名称", "借方金额", "贷方金额",
-    "客户", "供应商", "职员", "项目", "部门", "存货", "是否限定", "自定义辅助核算类别", "自定义辅助核算编码",
-    "数量", "单价", "原币金额", "币别", "汇率",
+    "日期",
+    "凭证字",
+    "凭证号",
+    "附件数",
+    "分录序号",
+    "摘要",
+    "科目代码",
+    "科目名称",
+    "借方金额",
+    "贷方金额",
+    "客户",
+    "供应商",
+    "职员",
+    "项目",
+    "部门",
+    "存货",
+    "是否限定",
+    "自定义辅助核算类别",
+    "自定义辅助核算编码",
+    "数量",
+    "单价",
+    "原币金额",
+    "币别",
+    "汇率",
 ];
 
 /// How both dialects name a voucher: `记-12`.
@@ -29,7 +83,9 @@ pub fn voucher_label(v: &Voucher) -> String {
 }
 
 fn csv_writer() -> csv::Writer<Vec<u8>> {
-    csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new())
+    csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> io::Result<Vec<u8>> {
@@ -125,7 +181,11 @@ pub fn jdy_csv(book: &Book, rng: &mut Rng) -> io::Result<Vec<u8>> {
                 x => plain(x),
             };
             let name_if = |want: fn(Party) -> bool| if want(l.party) { l.party.name() } else { "" };
-            let dept = if l.account.nature == Nature::Debit && l.account.expense { v.dept } else { "" };
+            let dept = if l.account.nature == Nature::Debit && l.account.expense {
+                v.dept
+            } else {
+                ""
+            };
             let rec: [String; 24] = [
                 date.clone(),
                 "记".into(),

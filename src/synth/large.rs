@@ -9,106 +9,13 @@ use std::path::Path;
 
 use super::LargeEncoding;
 use super::chart::{self, Acct};
+use super::large_tpl::{ANOMALIES, Kind, LEGIT, Tpl};
 use super::names::*;
 use super::rng::Rng;
 use super::text::{Date, to_gbk};
 
-pub const LARGE_HEADER: &str = "日期,凭证号,摘要,科目编码,科目名称,借方金额,贷方金额,往来单位,经办人,部门,附件数,单位名称";
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    /// Expense paid from the bank.
-    Pay,
-    /// Expense paid in cash.
-    Cash,
-    /// Income into the bank.
-    Income,
-    /// 提取现金备用.
-    Withdraw,
-}
-
-struct Tpl {
-    summary: &'static str,
-    acct: Acct,
-    kind: Kind,
-    lo: i64,
-    hi: i64,
-    payees: &'static [&'static str],
-}
-
-const fn t(summary: &'static str, acct: Acct, kind: Kind, lo: i64, hi: i64, payees: &'static [&'static str]) -> Tpl {
-    Tpl { summary, acct, kind, lo, hi, payees }
-}
-
-const NONE: &[&str] = &[];
-const FED: &[&str] = &[CITY_FEDERATION];
-
-/// Everyday, legitimate summaries.
-const LEGIT: &[Tpl] = &[
-    t("购买文体活动用品", Acct::Sports, Kind::Pay, 800, 6_000, SPORTS_SHOPS),
-    t("职工羽毛球比赛场地费", Acct::Sports, Kind::Pay, 600, 2_400, VENUES),
-    t("文体活动伙食补助", Acct::Sports, Kind::Pay, 300, 1_500, NONE),
-    t("职工篮球赛服装采购", Acct::Sports, Kind::Pay, 1_500, 8_000, SPORTS_SHOPS),
-    t("职工趣味运动会奖品", Acct::Sports, Kind::Pay, 1_000, 6_000, GIFT_TRADERS),
-    t("职工摄影比赛奖品", Acct::Sports, Kind::Pay, 500, 3_000, GIFT_TRADERS),
-    t("职工书屋购置图书", Acct::Education, Kind::Pay, 1_000, 5_000, BOOKSTORES),
-    t("职工读书活动购书", Acct::Education, Kind::Pay, 500, 3_000, BOOKSTORES),
-    t("职工心理健康讲座", Acct::Education, Kind::Pay, 1_000, 4_000, TRAINING_ORGS),
-    t("工会干部业务培训费", Acct::Training, Kind::Pay, 3_000, 12_000, TRAINING_ORGS),
-    t("培训期间酒店住宿", Acct::Training, Kind::Pay, 1_500, 6_000, HOTELS),
-    t("会员代表大会会议费", Acct::Meeting, Kind::Pay, 4_000, 12_000, HOTELS),
-    t("工会委员会会议资料印制", Acct::Meeting, Kind::Pay, 200, 1_500, PRINTERS),
-    t("制作工会宣传栏", Acct::Publicity, Kind::Pay, 500, 4_000, PRINTERS),
-    t("印制劳动保护宣传资料", Acct::Publicity, Kind::Pay, 300, 2_500, PRINTERS),
-    t("女职工权益保护宣传", Acct::Publicity, Kind::Pay, 300, 2_000, PRINTERS),
-    t("春节慰问品", Acct::MemberActivity, Kind::Pay, 10_000, 80_000, SUPERMARKETS),
-    t("中秋节慰问品", Acct::MemberActivity, Kind::Pay, 8_000, 60_000, GIFT_TRADERS),
-    t("端午节慰问品", Acct::MemberActivity, Kind::Pay, 5_000, 40_000, SUPERMARKETS),
-    t("发放会员生日蛋糕券", Acct::MemberActivity, Kind::Pay, 2_000, 12_000, CAKE_SHOPS),
-    t("会员生病住院慰问金", Acct::MemberActivity, Kind::Cash, 500, 500, NONE),
-    t("会员结婚慰问金", Acct::MemberActivity, Kind::Cash, 500, 500, NONE),
-    t("会员退休纪念品", Acct::MemberActivity, Kind::Pay, 500, 3_000, GIFT_TRADERS),
-    t("困难职工帮扶", Acct::Hardship, Kind::Pay, 2_000, 5_000, NONE),
-    t("春节送温暖慰问困难职工", Acct::Warmth, Kind::Pay, 1_000, 3_000, NONE),
-    t("夏季送清凉慰问品", Acct::Warmth, Kind::Pay, 2_000, 15_000, GIFT_TRADERS),
-    t("缴纳职工互助保障费", Acct::StaffService, Kind::Pay, 3_000, 20_000, &[MUTUAL_AID]),
-    t("劳模职工疗休养费用", Acct::Sanatorium, Kind::Pay, 8_000, 20_000, &["市职工疗休养院"]),
-    t("职工之家购置电脑设备", Acct::Capital, Kind::Pay, 5_000, 12_000, ELECTRONICS),
-    t("职工之家购置健身器材", Acct::Capital, Kind::Pay, 3_000, 15_000, SPORTS_SHOPS),
-    t("银行手续费", Acct::OtherExpense, Kind::Pay, 3, 45, NONE),
-    t("支付银行卡年费", Acct::OtherExpense, Kind::Pay, 10, 10, NONE),
-    t("收到会费", Acct::Dues, Kind::Income, 5_000, 40_000, NONE),
-    t("收到市总工会返还拨缴经费", Acct::Allocation, Kind::Income, 10_000, 90_000, FED),
-    t("收到市总工会上级补助", Acct::SuperiorGrant, Kind::Income, 10_000, 40_000, FED),
-    t("收到行政补助", Acct::AdminGrant, Kind::Income, 30_000, 90_000, NONE),
-    t("银行存款利息", Acct::OtherIncome, Kind::Income, 40, 600, NONE),
-    t("提取现金备用", Acct::Cash, Kind::Withdraw, 2_000, 5_000, NONE),
-];
-
-/// Planted anomalies (drawn for about 1% of vouchers).
-const ANOMALIES: &[Tpl] = &[
-    t("购买超市购物卡发放会员", Acct::MemberActivity, Kind::Pay, 20_000, 90_000, SUPERMARKETS),
-    t("春节发放过节费", Acct::MemberActivity, Kind::Pay, 50_000, 150_000, NONE),
-    t("发放加班补贴", Acct::OtherActivity, Kind::Pay, 5_000, 30_000, NONE),
-    t("工会活动KTV包厢费用", Acct::Sports, Kind::Pay, 1_000, 5_000, &[KTV]),
-    t("职工活动洗浴中心消费", Acct::Sports, Kind::Pay, 1_000, 6_000, &[BATHHOUSE]),
-    t("采购茅台酒", Acct::MemberActivity, Kind::Pay, 10_000, 40_000, &[LIQUOR_SHOP]),
-    t("购买中华香烟", Acct::OtherActivity, Kind::Pay, 2_000, 10_000, &[LIQUOR_SHOP]),
-    t("微信红包发放", Acct::MemberActivity, Kind::Pay, 5_000, 20_000, NONE),
-    t("宴请协作单位", Acct::Meeting, Kind::Pay, 2_000, 9_000, RESTAURANTS),
-    t("工会聚餐酒席", Acct::Sports, Kind::Pay, 5_000, 30_000, RESTAURANTS),
-    t("为职工购买商业保险", Acct::StaffService, Kind::Pay, 20_000, 100_000, &[INSURER]),
-    t("培训期间景区门票", Acct::Training, Kind::Pay, 1_000, 6_000, &[SCENIC_SPOT]),
-    t("职工培训费（旅行社代办）", Acct::Training, Kind::Pay, 10_000, 40_000, TRAVEL_AGENCIES),
-    t("三八妇女节慰问品", Acct::MemberActivity, Kind::Pay, 5_000, 20_000, GIFT_TRADERS),
-    t("元宵节礼品", Acct::MemberActivity, Kind::Pay, 5_000, 20_000, SUPERMARKETS),
-    t("职工体检费", Acct::StaffService, Kind::Pay, 20_000, 150_000, &[CLINIC]),
-    t("支付办公楼物业费", Acct::OtherExpense, Kind::Pay, 5_000, 20_000, &[PROPERTY_CO]),
-    t("支付水电费", Acct::OtherExpense, Kind::Pay, 2_000, 9_000, &[WATER_CO]),
-    t("接待上级检查工作餐", Acct::Meeting, Kind::Pay, 800, 3_000, RESTAURANTS),
-    t("中秋慰问发放现金", Acct::MemberActivity, Kind::Pay, 20_000, 80_000, NONE),
-    t("购买银行理财产品", Acct::OtherExpense, Kind::Pay, 100_000, 500_000, &[WEALTH_BANK]),
-];
+pub const LARGE_HEADER: &str =
+    "日期,凭证号,摘要,科目编码,科目名称,借方金额,贷方金额,往来单位,经办人,部门,附件数,单位名称";
 
 /// A template's strings, already in the output encoding.
 struct EncTpl {
@@ -150,16 +57,30 @@ impl Enc {
         let bank = chart::resolve(Acct::Bank, 2022);
         let cash = chart::resolve(Acct::Cash, 2022);
         let acct = |code: &str, name: &str| -> io::Result<EncTpl> {
-            Ok(EncTpl { summary: Vec::new(), code: enc(code)?, name: enc(name)?, payees: Vec::new() })
+            Ok(EncTpl {
+                summary: Vec::new(),
+                code: enc(code)?,
+                name: enc(name)?,
+                payees: Vec::new(),
+            })
         };
         Ok(Enc {
             legit: LEGIT.iter().map(tpl).collect::<io::Result<_>>()?,
             anomalies: ANOMALIES.iter().map(tpl).collect::<io::Result<_>>()?,
             bank: acct(bank.code, bank.leaf())?,
             cash: acct(cash.code, cash.leaf())?,
-            units: large_units().iter().map(|u| enc(u)).collect::<io::Result<_>>()?,
-            handlers: LARGE_HANDLERS.iter().map(|h| enc(h)).collect::<io::Result<_>>()?,
-            depts: LARGE_DEPTS.iter().map(|d| enc(d)).collect::<io::Result<_>>()?,
+            units: large_units()
+                .iter()
+                .map(|u| enc(u))
+                .collect::<io::Result<_>>()?,
+            handlers: LARGE_HANDLERS
+                .iter()
+                .map(|h| enc(h))
+                .collect::<io::Result<_>>()?,
+            depts: LARGE_DEPTS
+                .iter()
+                .map(|d| enc(d))
+                .collect::<io::Result<_>>()?,
             voucher_prefix: enc("记-")?,
         })
     }
@@ -196,15 +117,27 @@ struct Head<'a> {
     dept: &'a [u8],
     attachments: u8,
     unit: &'a [u8],
+    summary: &'a [u8],
+    payee: &'a [u8],
 }
 
-fn push_row(out: &mut Vec<u8>, e: &Enc, h: &Head<'_>, summary: &[u8], acct: &EncTpl, debit: u64, credit: u64, payee: &[u8]) {
+/// One CSV row; `with_payee` is false for the bank side of income and cash
+/// withdrawals.
+fn push_row(
+    out: &mut Vec<u8>,
+    e: &Enc,
+    h: &Head<'_>,
+    acct: &EncTpl,
+    debit: u64,
+    credit: u64,
+    with_payee: bool,
+) {
     out.extend_from_slice(h.date);
     out.push(b',');
     out.extend_from_slice(&e.voucher_prefix);
     push_u64(out, u64::from(h.no));
     out.push(b',');
-    out.extend_from_slice(summary);
+    out.extend_from_slice(h.summary);
     out.push(b',');
     out.extend_from_slice(&acct.code);
     out.push(b',');
@@ -218,7 +151,9 @@ fn push_row(out: &mut Vec<u8>, e: &Enc, h: &Head<'_>, summary: &[u8], acct: &Enc
         push_money(out, credit);
     }
     out.push(b',');
-    out.extend_from_slice(payee);
+    if with_payee {
+        out.extend_from_slice(h.payee);
+    }
     out.push(b',');
     out.extend_from_slice(h.handler);
     out.push(b',');
@@ -246,7 +181,11 @@ fn date_bytes(d: Date) -> [u8; 10] {
 
 fn amount(rng: &mut Rng, t: &Tpl) -> u64 {
     let yuan = rng.range(t.lo, t.hi) as u64;
-    let fen = if t.lo == t.hi || rng.chance(500) { 0 } else { rng.below(100) };
+    let fen = if t.lo == t.hi || rng.chance(500) {
+        0
+    } else {
+        rng.below(100)
+    };
     yuan * 100 + fen
 }
 
@@ -288,16 +227,7 @@ pub fn write_large(path: &Path, rows: u64, seed: u64, encoding: LargeEncoding) -
         let left = rows - written;
         let unit = rng.below(e.units.len() as u64) as usize;
         counters[unit] += 1;
-        let head = Head {
-            date: &date_text,
-            no: counters[unit],
-            handler: &e.handlers[rng.below(e.handlers.len() as u64) as usize],
-            dept: &e.depts[rng.below(e.depts.len() as u64) as usize],
-            attachments: rng.range(0, 6) as u8,
-            unit: &e.units[unit],
-        };
-        let anomalous = rng.chance(10);
-        let (mut tpl, mut enc) = if anomalous {
+        let (mut tpl, mut enc) = if rng.chance(10) {
             let i = rng.below(ANOMALIES.len() as u64) as usize;
             (&ANOMALIES[i], &e.anomalies[i])
         } else {
@@ -308,38 +238,56 @@ pub fn write_large(path: &Path, rows: u64, seed: u64, encoding: LargeEncoding) -
             // The last three rows must be one three-line payment.
             (tpl, enc) = (&LEGIT[0], &e.legit[0]);
         }
-        let payee: &[u8] = if enc.payees.is_empty() { &[] } else { &enc.payees[rng.below(enc.payees.len() as u64) as usize] };
+        let head = Head {
+            date: &date_text,
+            no: counters[unit],
+            handler: &e.handlers[rng.below(e.handlers.len() as u64) as usize],
+            dept: &e.depts[rng.below(e.depts.len() as u64) as usize],
+            attachments: rng.range(0, 6) as u8,
+            unit: &e.units[unit],
+            summary: &enc.summary,
+            payee: if enc.payees.is_empty() {
+                &[]
+            } else {
+                &enc.payees[rng.below(enc.payees.len() as u64) as usize]
+            },
+        };
         let amt = amount(&mut rng, tpl);
+        let b = &mut buf;
         if left == 1 {
-            // A lone final row cannot balance; only happens when rows == 1
-            // or the caller asked for an odd tail. Write the debit side.
-            push_row(&mut buf, &e, &head, &enc.summary, enc, amt, 0, payee);
+            // A lone final row cannot balance; this only happens when the
+            // caller asks for a single row. Write the debit side.
+            push_row(b, &e, &head, enc, amt, 0, true);
             written += 1;
         } else {
             match tpl.kind {
                 Kind::Income => {
-                    push_row(&mut buf, &e, &head, &enc.summary, &e.bank, amt, 0, &[]);
-                    push_row(&mut buf, &e, &head, &enc.summary, enc, 0, amt, payee);
+                    push_row(b, &e, &head, &e.bank, amt, 0, false);
+                    push_row(b, &e, &head, enc, 0, amt, true);
                     written += 2;
                 }
                 Kind::Withdraw => {
-                    push_row(&mut buf, &e, &head, &enc.summary, &e.cash, amt, 0, &[]);
-                    push_row(&mut buf, &e, &head, &enc.summary, &e.bank, 0, amt, &[]);
+                    push_row(b, &e, &head, &e.cash, amt, 0, false);
+                    push_row(b, &e, &head, &e.bank, 0, amt, false);
                     written += 2;
                 }
                 Kind::Pay | Kind::Cash => {
-                    let from = if tpl.kind == Kind::Cash { &e.cash } else { &e.bank };
+                    let from = if tpl.kind == Kind::Cash {
+                        &e.cash
+                    } else {
+                        &e.bank
+                    };
                     // Split into two debit lines for some vouchers, never
                     // leaving a single row for the end of the file.
                     let split = left == 3 || (left >= 5 && rng.chance(300));
                     if split {
                         let first = amt / 2 + rng.below((amt / 4).max(1));
-                        push_row(&mut buf, &e, &head, &enc.summary, enc, first, 0, payee);
-                        push_row(&mut buf, &e, &head, &enc.summary, enc, amt - first, 0, payee);
+                        push_row(b, &e, &head, enc, first, 0, true);
+                        push_row(b, &e, &head, enc, amt - first, 0, true);
                     } else {
-                        push_row(&mut buf, &e, &head, &enc.summary, enc, amt, 0, payee);
+                        push_row(b, &e, &head, enc, amt, 0, true);
                     }
-                    push_row(&mut buf, &e, &head, &enc.summary, from, 0, amt, payee);
+                    push_row(b, &e, &head, from, 0, amt, true);
                     written += if split { 3 } else { 2 };
                 }
             }
@@ -361,7 +309,10 @@ mod tests {
     use super::*;
 
     fn tmp(name: &str) -> std::path::PathBuf {
-        std::env::temp_dir().join(format!("fundwatch-synth-large-{}-{name}", std::process::id()))
+        std::env::temp_dir().join(format!(
+            "fundwatch-synth-large-{}-{name}",
+            std::process::id()
+        ))
     }
 
     #[test]

@@ -11,12 +11,14 @@ mod chart;
 mod generic;
 mod kingdee;
 mod large;
+mod large_tpl;
 mod names;
 mod plant;
 mod readme;
 mod rng;
 mod routine;
 mod sample;
+mod tags;
 mod text;
 mod yonyou;
 
@@ -71,7 +73,11 @@ mod tests {
         assert_eq!(fa.len(), fb.len());
         for (x, y) in fa.iter().zip(&fb) {
             assert_eq!(x.strip_prefix(&a).unwrap(), y.strip_prefix(&b).unwrap());
-            assert!(fs::read(x).unwrap() == fs::read(y).unwrap(), "{} differs", x.display());
+            assert!(
+                fs::read(x).unwrap() == fs::read(y).unwrap(),
+                "{} differs",
+                x.display()
+            );
         }
         let mut sorted = fa.clone();
         sorted.sort();
@@ -79,7 +85,10 @@ mod tests {
         let other = temp_dir("det-c");
         write_sample_data(&other, 7).unwrap();
         let k3 = "ledgers/一中工会-金蝶K3凭证引出.csv";
-        assert_ne!(fs::read(a.join(k3)).unwrap(), fs::read(other.join(k3)).unwrap());
+        assert_ne!(
+            fs::read(a.join(k3)).unwrap(),
+            fs::read(other.join(k3)).unwrap()
+        );
         for d in [a, b, other] {
             fs::remove_dir_all(d).unwrap();
         }
@@ -90,14 +99,20 @@ mod tests {
         let dir = temp_dir("gbk");
         write_sample_data(&dir, 20251).unwrap();
         for (rel, first) in [
-            ("ledgers/一中工会-金蝶K3凭证引出.csv", "凭证日期,会计年度,会计期间,凭证字"),
+            (
+                "ledgers/一中工会-金蝶K3凭证引出.csv",
+                "凭证日期,会计年度,会计期间,凭证字",
+            ),
             ("ledgers/机械厂工会-序时账.xls", "日期\t凭证号\t摘要"),
         ] {
             let bytes = fs::read(dir.join(rel)).unwrap();
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
             assert!(!had_errors, "{rel}");
             assert!(text.starts_with(first), "{rel}");
-            assert!(std::str::from_utf8(&bytes).is_err(), "{rel} should not be UTF-8");
+            assert!(
+                std::str::from_utf8(&bytes).is_err(),
+                "{rel} should not be UTF-8"
+            );
         }
         let k3 = fs::read(dir.join("ledgers/一中工会-金蝶K3凭证引出.csv")).unwrap();
         let (text, _) = encoding_rs::GB18030.decode_without_bom_handling(&k3);
@@ -109,8 +124,16 @@ mod tests {
         let readme = fs::read_to_string(dir.join("README.md")).unwrap();
         assert!(readme.contains("cargo run -- synth sample --out sample-data --seed 20251"));
         assert_eq!(fs::metadata(dir.join("broken/empty.csv")).unwrap().len(), 0);
-        assert_eq!(fs::metadata(dir.join("broken/truncated.xlsx")).unwrap().len(), 3000);
-        assert_eq!(fs::metadata(dir.join("broken/garbage.csv")).unwrap().len(), 4096);
+        assert_eq!(
+            fs::metadata(dir.join("broken/truncated.xlsx"))
+                .unwrap()
+                .len(),
+            3000
+        );
+        assert_eq!(
+            fs::metadata(dir.join("broken/garbage.csv")).unwrap().len(),
+            4096
+        );
         fs::remove_dir_all(dir).unwrap();
     }
 
@@ -130,7 +153,13 @@ mod tests {
                 }
             }
             for v in &book.vouchers {
-                assert_eq!(v.total_debit(), v.total_credit(), "{} {:?}", book.unit.name, v.date);
+                assert_eq!(
+                    v.total_debit(),
+                    v.total_credit(),
+                    "{} {:?}",
+                    book.unit.name,
+                    v.date
+                );
                 assert!(v.lines.len() >= 2);
                 for l in &v.lines {
                     assert!((l.debit == 0) != (l.credit == 0), "one side per line");
@@ -140,8 +169,18 @@ mod tests {
                         _ => {}
                     }
                 }
-                assert!(cash >= 0, "{} cash negative on {:?}", book.unit.name, v.date);
-                assert!(bank >= 0, "{} bank negative on {:?}", book.unit.name, v.date);
+                assert!(
+                    cash >= 0,
+                    "{} cash negative on {:?}",
+                    book.unit.name,
+                    v.date
+                );
+                assert!(
+                    bank >= 0,
+                    "{} bank negative on {:?}",
+                    book.unit.name,
+                    v.date
+                );
             }
         }
     }
@@ -150,7 +189,11 @@ mod tests {
     fn ledgers_have_realistic_size_and_structure() {
         for book in books() {
             let rows = book.rows();
-            assert!((150..=300).contains(&rows), "{} has {rows} rows", book.unit.name);
+            assert!(
+                (150..=300).contains(&rows),
+                "{} has {rows} rows",
+                book.unit.name
+            );
             // Numbers restart monthly and are consecutive except the planted gap.
             let mut prev: Option<((u16, u8), u32)> = None;
             for v in &book.vouchers {
@@ -168,12 +211,21 @@ mod tests {
             // Year-end closing zeroes every expense and income account.
             for y in [2021u16, 2022] {
                 let mut net = std::collections::BTreeMap::<&str, i64>::new();
-                for l in book.vouchers.iter().filter(|v| v.date.y == y).flat_map(|v| &v.lines) {
+                for l in book
+                    .vouchers
+                    .iter()
+                    .filter(|v| v.date.y == y)
+                    .flat_map(|v| &v.lines)
+                {
                     if l.account.expense || l.account.income {
                         *net.entry(l.account.code).or_default() += l.debit - l.credit;
                     }
                 }
-                assert!(net.values().all(|&n| n == 0), "{} {y}: {net:?}", book.unit.name);
+                assert!(
+                    net.values().all(|&n| n == 0),
+                    "{} {y}: {net:?}",
+                    book.unit.name
+                );
             }
         }
     }
@@ -184,11 +236,23 @@ mod tests {
             for v in &book.vouchers {
                 for l in &v.lines {
                     let old_only = ["50204", "50205", "50301", "50302", "505", "508"];
-                    let new_only = ["50105", "50106", "50404", "50405", "50501", "50502", "507", "510"];
+                    let new_only = [
+                        "50105", "50106", "50404", "50405", "50501", "50502", "507", "510",
+                    ];
                     if v.date.y == 2021 {
-                        assert!(!new_only.contains(&l.account.code), "{:?} {}", v.date, l.account.code);
+                        assert!(
+                            !new_only.contains(&l.account.code),
+                            "{:?} {}",
+                            v.date,
+                            l.account.code
+                        );
                     } else {
-                        assert!(!old_only.contains(&l.account.code), "{:?} {}", v.date, l.account.code);
+                        assert!(
+                            !old_only.contains(&l.account.code),
+                            "{:?} {}",
+                            v.date,
+                            l.account.code
+                        );
                     }
                 }
             }

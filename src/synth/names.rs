@@ -20,8 +20,24 @@ pub struct Unit {
 pub const SCHOOL: Unit = Unit {
     name: "一中工会",
     members: 186,
-    depts: &["工会办公室", "教务处", "总务处", "高一年级组", "高二年级组", "高三年级组"],
-    staff: &["张海燕", "李建国", "王秀兰", "刘志强", "陈丽娟", "杨光明", "赵雪梅", "周文斌"],
+    depts: &[
+        "工会办公室",
+        "教务处",
+        "总务处",
+        "高一年级组",
+        "高二年级组",
+        "高三年级组",
+    ],
+    staff: &[
+        "张海燕",
+        "李建国",
+        "王秀兰",
+        "刘志强",
+        "陈丽娟",
+        "杨光明",
+        "赵雪梅",
+        "周文斌",
+    ],
     preparer: "孙晓红",
     auditor: "马建华",
     cashier: "朱玉梅",
@@ -30,8 +46,24 @@ pub const SCHOOL: Unit = Unit {
 pub const HOSPITAL: Unit = Unit {
     name: "人民医院工会",
     members: 412,
-    depts: &["工会办公室", "内科", "外科", "护理部", "后勤保障部", "医务科"],
-    staff: &["吴晓东", "郑美玲", "冯国庆", "何丽萍", "许文涛", "邓建军", "曹雅琴", "彭志远"],
+    depts: &[
+        "工会办公室",
+        "内科",
+        "外科",
+        "护理部",
+        "后勤保障部",
+        "医务科",
+    ],
+    staff: &[
+        "吴晓东",
+        "郑美玲",
+        "冯国庆",
+        "何丽萍",
+        "许文涛",
+        "邓建军",
+        "曹雅琴",
+        "彭志远",
+    ],
     preparer: "韩冬梅",
     auditor: "蒋立新",
     cashier: "沈佳怡",
@@ -40,8 +72,24 @@ pub const HOSPITAL: Unit = Unit {
 pub const BUILDER: Unit = Unit {
     name: "城建集团工会",
     members: 538,
-    depts: &["工会办公室", "工程一部", "工程二部", "机械设备部", "综合办公室", "财务部"],
-    staff: &["高建平", "罗晓梅", "梁志刚", "宋丽华", "谢永强", "唐春燕", "韦国栋", "于海涛"],
+    depts: &[
+        "工会办公室",
+        "工程一部",
+        "工程二部",
+        "机械设备部",
+        "综合办公室",
+        "财务部",
+    ],
+    staff: &[
+        "高建平",
+        "罗晓梅",
+        "梁志刚",
+        "宋丽华",
+        "谢永强",
+        "唐春燕",
+        "韦国栋",
+        "于海涛",
+    ],
     preparer: "董淑芬",
     auditor: "袁振华",
     cashier: "潘晓丽",
@@ -50,8 +98,24 @@ pub const BUILDER: Unit = Unit {
 pub const POWER: Unit = Unit {
     name: "电力公司工会",
     members: 347,
-    depts: &["工会办公室", "运维检修部", "营销部", "调度控制中心", "安全监察部", "后勤服务中心"],
-    staff: &["田国华", "石红梅", "姚建新", "卢秀英", "汪志明", "范丽君", "金永生", "贾春花"],
+    depts: &[
+        "工会办公室",
+        "运维检修部",
+        "营销部",
+        "调度控制中心",
+        "安全监察部",
+        "后勤服务中心",
+    ],
+    staff: &[
+        "田国华",
+        "石红梅",
+        "姚建新",
+        "卢秀英",
+        "汪志明",
+        "范丽君",
+        "金永生",
+        "贾春花",
+    ],
     preparer: "夏雨晴",
     auditor: "钟伟民",
     cashier: "汤慧敏",
@@ -60,14 +124,34 @@ pub const POWER: Unit = Unit {
 pub const FACTORY: Unit = Unit {
     name: "机械厂工会",
     members: 264,
-    depts: &["工会办公室", "铸造车间", "机加工车间", "装配车间", "质检科", "供销科"],
-    staff: &["任德胜", "廖桂英", "邹建设", "熊淑珍", "孟庆丰", "秦玉兰", "阎志军", "薛红霞"],
+    depts: &[
+        "工会办公室",
+        "铸造车间",
+        "机加工车间",
+        "装配车间",
+        "质检科",
+        "供销科",
+    ],
+    staff: &[
+        "任德胜",
+        "廖桂英",
+        "邹建设",
+        "熊淑珍",
+        "孟庆丰",
+        "秦玉兰",
+        "阎志军",
+        "薛红霞",
+    ],
     preparer: "侯晓燕",
     auditor: "邵国强",
     cashier: "龙小芳",
 };
 
-pub const SUPERMARKETS: &[&str] = &["惠万家超市有限公司", "鑫盛源生活超市", "佳润百货超市有限公司"];
+pub const SUPERMARKETS: &[&str] = &[
+    "惠万家超市有限公司",
+    "鑫盛源生活超市",
+    "佳润百货超市有限公司",
+];
 pub const CAKE_SHOPS: &[&str] = &["麦香园蛋糕店", "甜蜜时光蛋糕店", "金禾烘焙坊"];
 pub const SPORTS_SHOPS: &[&str] = &["健力体育用品店", "冠军体育用品有限公司", "动感体育器材商行"];
 pub const TRAVEL_AGENCIES: &[&str] = &["山水国际旅行社有限公司", "畅游天下旅行社"];
@@ -76,7 +160,11 @@ pub const RESTAURANTS: &[&str] = &["聚福楼酒家", "老街坊饭店", "四季
 pub const PRINTERS: &[&str] = &["博文广告印务有限公司", "众鑫图文制作部"];
 pub const BOOKSTORES: &[&str] = &["博学书店", "文华图书有限公司"];
 pub const TRAINING_ORGS: &[&str] = &["市总工会干部学校", "明德职业培训学校"];
-pub const GIFT_TRADERS: &[&str] = &["丰裕商贸有限公司", "烟台鲁丰果品有限公司", "福满园食品有限公司"];
+pub const GIFT_TRADERS: &[&str] = &[
+    "丰裕商贸有限公司",
+    "烟台鲁丰果品有限公司",
+    "福满园食品有限公司",
+];
 pub const ELECTRONICS: &[&str] = &["诚信电脑科技有限公司", "恒通办公设备商行"];
 pub const VENUES: &[&str] = &["市全民健身中心", "阳光羽毛球馆"];
 
@@ -96,8 +184,9 @@ pub const CITY_FEDERATION: &str = "市总工会";
 
 /// Fifty unit names for the benchmark file: every city with every employer.
 pub fn large_units() -> Vec<String> {
-    const CITIES: [&str; 10] =
-        ["江城", "临川", "东平", "安宁", "青阳", "河西", "南湖", "北塘", "望江", "兴华"];
+    const CITIES: [&str; 10] = [
+        "江城", "临川", "东平", "安宁", "青阳", "河西", "南湖", "北塘", "望江", "兴华",
+    ];
     const EMPLOYERS: [&str; 5] = ["第一中学", "人民医院", "供电公司", "建设集团", "机械制造厂"];
     let mut out = Vec::with_capacity(50);
     for city in CITIES {
@@ -110,9 +199,16 @@ pub fn large_units() -> Vec<String> {
 
 /// Handler names for the benchmark file.
 pub const LARGE_HANDLERS: &[&str] = &[
-    "张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄丽", "吴勇", "徐婷",
-    "孙强", "胡军", "朱红", "高峰", "林燕", "何平", "郭亮", "马丽", "罗刚", "梁艳",
+    "张伟", "王芳", "李娜", "刘洋", "陈静", "杨磊", "赵敏", "黄丽", "吴勇", "徐婷", "孙强", "胡军",
+    "朱红", "高峰", "林燕", "何平", "郭亮", "马丽", "罗刚", "梁艳",
 ];
 
 /// Departments for the benchmark file.
-pub const LARGE_DEPTS: &[&str] = &["工会办公室", "综合办公室", "财务科", "后勤科", "人事科", "生产部"];
+pub const LARGE_DEPTS: &[&str] = &[
+    "工会办公室",
+    "综合办公室",
+    "财务科",
+    "后勤科",
+    "人事科",
+    "生产部",
+];

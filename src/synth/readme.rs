@@ -7,8 +7,8 @@ use std::fmt::Write as _;
 use super::book::{Book, Voucher};
 use super::broken::{BAD_VALUES, BAD_VALUES_GOOD_ROWS};
 use super::chart::{self, Acct};
-use super::plant::LOOK_ALIKES;
 use super::sample::SPECS;
+use super::tags::LOOK_ALIKES;
 use super::text::thousands;
 
 const REGENERATE: &str = "cargo run -- synth sample --out sample-data --seed 20251";
@@ -20,7 +20,10 @@ fn file_name(path: &str) -> &str {
 /// The voucher line that best names what the voucher is about: the first
 /// line not on 库存现金 / 银行存款.
 fn main_line(v: &Voucher) -> &super::book::Line {
-    v.lines.iter().find(|l| !matches!(l.account.code, "101" | "102")).unwrap_or(&v.lines[0])
+    v.lines
+        .iter()
+        .find(|l| !matches!(l.account.code, "101" | "102"))
+        .unwrap_or(&v.lines[0])
 }
 
 pub fn render(books: &[Book], seed: u64) -> String {
@@ -50,7 +53,10 @@ pub fn render(books: &[Book], seed: u64) -> String {
 
 fn files_table(w: &mut String, books: &[Book]) {
     let _ = writeln!(w, "## Files\n");
-    let _ = writeln!(w, "| Path | Dialect | Encoding / container | Unit | Years | Entry rows |");
+    let _ = writeln!(
+        w,
+        "| Path | Dialect | Encoding / container | Unit | Years | Entry rows |"
+    );
     let _ = writeln!(w, "| --- | --- | --- | --- | --- | --- |");
     for (spec, book) in SPECS.iter().zip(books) {
         let _ = writeln!(
@@ -63,16 +69,40 @@ fn files_table(w: &mut String, books: &[Book]) {
             book.rows()
         );
     }
-    let bad = format!("{BAD_VALUES_GOOD_ROWS} good + {} bad lines", BAD_VALUES.len());
+    let bad = format!(
+        "{BAD_VALUES_GOOD_ROWS} good + {} bad lines",
+        BAD_VALUES.len()
+    );
     let broken = [
         ("broken/empty.csv", "—", "zero bytes", "—", "0"),
-        ("broken/truncated.xlsx", "—", "first 3000 bytes of the U8 xlsx (cut zip)", "—", "—"),
+        (
+            "broken/truncated.xlsx",
+            "—",
+            "first 3000 bytes of the U8 xlsx (cut zip)",
+            "—",
+            "—",
+        ),
         ("broken/garbage.csv", "—", "4096 random bytes", "—", "—"),
-        ("broken/no-header.csv", "—", "CSV of numbers, no header", "—", "40"),
-        ("broken/bad-values.csv", "generic layout", "CSV, UTF-8, LF", "2025", &bad),
+        (
+            "broken/no-header.csv",
+            "—",
+            "CSV of numbers, no header",
+            "—",
+            "40",
+        ),
+        (
+            "broken/bad-values.csv",
+            "generic layout",
+            "CSV, UTF-8, LF",
+            "2025",
+            &bad,
+        ),
     ];
     for (path, dialect, container, years, rows) in broken {
-        let _ = writeln!(w, "| `{path}` | {dialect} | {container} | — | {years} | {rows} |");
+        let _ = writeln!(
+            w,
+            "| `{path}` | {dialect} | {container} | — | {years} | {rows} |"
+        );
     }
     let _ = writeln!(
         w,
@@ -98,20 +128,45 @@ fn contents(w: &mut String, books: &[Book]) {
          - The chart of accounts switches on 2022-01-01: rows dated 2021 use the 2009 chart, rows dated \
          2022 the 2021 chart (K/3 and 精斗云 show the full name path joined with `_`, the others the leaf name):\n"
     );
-    let _ = writeln!(w, "| Account | 2021 rows (2009 chart) | 2022 rows (2021 chart) |");
+    let _ = writeln!(
+        w,
+        "| Account | 2021 rows (2009 chart) | 2022 rows (2021 chart) |"
+    );
     let _ = writeln!(w, "| --- | --- | --- |");
     let accts = [
-        Acct::Education, Acct::Sports, Acct::Publicity, Acct::Sanatorium, Acct::MemberActivity,
-        Acct::OtherActivity, Acct::StaffService, Acct::Hardship, Acct::Warmth, Acct::Training,
-        Acct::Meeting, Acct::Capital, Acct::OtherExpense,
+        Acct::Education,
+        Acct::Sports,
+        Acct::Publicity,
+        Acct::Sanatorium,
+        Acct::MemberActivity,
+        Acct::OtherActivity,
+        Acct::StaffService,
+        Acct::Hardship,
+        Acct::Warmth,
+        Acct::Training,
+        Acct::Meeting,
+        Acct::Capital,
+        Acct::OtherExpense,
     ];
     for a in accts {
         let (old, new) = (chart::resolve(a, 2021), chart::resolve(a, 2022));
-        let _ = writeln!(w, "| {} | {} {} | {} {} |", new.leaf(), old.code, old.joined(), new.code, new.joined());
+        let _ = writeln!(
+            w,
+            "| {} | {} {} | {} {} |",
+            new.leaf(),
+            old.code,
+            old.joined(),
+            new.code,
+            new.joined()
+        );
     }
     let _ = writeln!(w, "\n| File | Closing summary |\n| --- | --- |");
     for (spec, book) in SPECS.iter().zip(books) {
-        let closing = book.vouchers.last().map(|v| v.lines[0].summary.as_str()).unwrap_or("");
+        let closing = book
+            .vouchers
+            .last()
+            .map(|v| v.lines[0].summary.as_str())
+            .unwrap_or("");
         let _ = writeln!(w, "| {} | {closing} |", file_name(spec.path));
     }
     let _ = writeln!(
@@ -126,7 +181,10 @@ fn contents(w: &mut String, books: &[Book]) {
 
 fn anomalies(w: &mut String, books: &[Book]) {
     let _ = writeln!(w, "## Planted anomalies (must be flagged)\n");
-    let _ = writeln!(w, "| File | Date | Voucher | Summary | Account | Amount | Should be caught by |");
+    let _ = writeln!(
+        w,
+        "| File | Date | Voucher | Summary | Account | Amount | Should be caught by |"
+    );
     let _ = writeln!(w, "| --- | --- | --- | --- | --- | --- | --- |");
     for (spec, book) in SPECS.iter().zip(books) {
         for v in &book.vouchers {
@@ -166,7 +224,10 @@ fn v_probe(book: &Book) -> Voucher {
 
 fn look_alikes(w: &mut String, books: &[Book]) {
     let _ = writeln!(w, "## Legitimate look-alikes (must NOT be flagged)\n");
-    let _ = writeln!(w, "| Entry | Why it is legitimate | Lines | First example |");
+    let _ = writeln!(
+        w,
+        "| Entry | Why it is legitimate | Lines | First example |"
+    );
     let _ = writeln!(w, "| --- | --- | --- | --- |");
     for la in LOOK_ALIKES {
         let mut count = 0;
@@ -175,7 +236,13 @@ fn look_alikes(w: &mut String, books: &[Book]) {
             for v in book.vouchers.iter().filter(|v| v.tag.is_none()) {
                 for l in v.lines.iter().filter(|l| (la.matches)(l)) {
                     if count == 0 {
-                        example = format!("{} {} {} {}", file_name(spec.path), v.date.iso(), (spec.label)(v), l.summary);
+                        example = format!(
+                            "{} {} {} {}",
+                            file_name(spec.path),
+                            v.date.iso(),
+                            (spec.label)(v),
+                            l.summary
+                        );
                     }
                     count += 1;
                 }

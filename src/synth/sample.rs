@@ -87,7 +87,11 @@ pub fn build_book(index: usize, seed: u64) -> Book {
     let cash = b.rng.range(800, 2_000) * 100;
     routine::fill(&mut b, &YEARS);
     (spec.plant)(&mut b);
-    let opening = vec![(Acct::Cash, cash), (Acct::Bank, bank), (Acct::Fund, -(bank + cash))];
+    let opening = vec![
+        (Acct::Cash, cash),
+        (Acct::Bank, bank),
+        (Acct::Fund, -(bank + cash)),
+    ];
     b.finish(spec.closing, opening, spec.gap)
 }
 
@@ -118,10 +122,10 @@ pub fn write_all(dir: &Path, seed: u64) -> io::Result<Vec<PathBuf>> {
 
     let mut books = Vec::new();
     let mut xlsx = Vec::new();
-    for i in 0..SPECS.len() {
+    for (i, spec) in SPECS.iter().enumerate() {
         let book = build_book(i, seed);
         let bytes = render(i, &book, seed)?;
-        put(SPECS[i].path, &bytes)?;
+        put(spec.path, &bytes)?;
         if i == 1 {
             xlsx = bytes;
         }

@@ -80,7 +80,7 @@ impl Date {
 }
 
 pub fn is_leap(y: u16) -> bool {
-    (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+    (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400)
 }
 
 pub fn days_in_month(y: u16, m: u8) -> u8 {
@@ -130,7 +130,7 @@ pub fn thousands(fen: i64) -> String {
         s.push('-');
     }
     for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        if i > 0 && (int.len() - i).is_multiple_of(3) {
             s.push(',');
         }
         s.push(ch);

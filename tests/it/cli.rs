@@ -1,0 +1,133 @@
+//! Command-line behaviour: exit codes, formats, determinism, config file.
+
+use crate::{code, json, run, run_in, stderr, stdout};
+
+#[test]
+fn exit_codes_follow_fail_on() {
+    let out = run(&["scan", "sample-data/ledgers", "--format", "json"]);
+    assert_eq!(code(&out), 1, "sample data has high findings\n{}", stderr(&out));
+    let out = run(&["scan", "sample-data/ledgers", "--format", "json", "--fail-on", "critical"]);
+    let doc = json(&out);
+    let critical = doc["summary"]["findings_by_severity"]["critical"].as_u64().unwrap();
+    assert_eq!(code(&out), if critical > 0 { 1 } else { 0 });
+    let out = run(&["scan", "no/such/dir"]);
+    assert_eq!(code(&out), 2);
+    let out = run(&["scan", "--format", "nope", "x"]);
+    assert_eq!(code(&out), 2, "usage errors exit 2");
+}
+
+#[test]
+fn json_document_shape() {
+    let out = run(&["scan", "sample-data/ledgers", "--format", "json"]);
+    let doc = json(&out);
+    assert_eq!(doc["schema_version"], 1);
+    assert!(doc["tool_version"].is_string());
+    let findings = doc["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for key in [
+        "rule_id", "severity", "title", "message", "basis", "unit", "file", "line", "voucher", "date", "account", "summary", "payee",
+        "amount", "fingerprint",
+    ] {
+        assert!(findings[0].get(key).is_some(), "finding has `{key}`");
+    }
+    let s = &doc["summary"];
+    assert_eq!(
+        s["rows_read"].as_u64().unwrap(),
+        s["rows_accepted"].as_u64().unwrap() + s["rows_skipped"].as_u64().unwrap() + s["rows_rejected"].as_u64().unwrap()
+    );
+    assert_eq!((s["findings"].as_u64().unwrap() + s["draft_findings"].as_u64().unwrap()) as usize, findings.len());
+}
+
+#[test]
+fn output_is_deterministic_across_threads_and_input_order() {
+    let one = run(&["scan", "sample-data/ledgers", "--format", "json", "-j", "1"]);
+    let many = run(&["scan", "sample-data/ledgers", "--format", "json", "-j", "4"]);
+    assert_eq!(one.stdout, many.stdout);
+    let mut files: Vec<String> = std::fs::read_dir(crate::root().join("sample-data/ledgers"))
+        .unwrap()
+        .map(|e| format!("sample-data/ledgers/{}", e.unwrap().file_name().to_string_lossy()))
+        .collect();
+    files.sort();
+    files.reverse();
+    let mut args = vec!["scan", "--format", "json"];
+    args.extend(files.iter().map(String::as_str));
+    let reversed = run(&args);
+    assert_eq!(one.stdout, reversed.stdout);
+}
+
+#[test]
+fn jsonl_csv_and_table_agree() {
+    let jsonl = run(&["scan", "sample-data/ledgers", "--format", "jsonl"]);
+    let json_doc = json(&run(&["scan", "sample-data/ledgers", "--format", "json"]));
+    let n = json_doc["findings"].as_array().unwrap().len();
+    assert_eq!(stdout(&jsonl).lines().count(), n);
+    let csv = run(&["scan", "sample-data/ledgers", "--format", "csv"]);
+    let text = stdout(&csv);
+    assert!(text.starts_with('\u{feff}'), "CSV carries a BOM for Excel");
+    assert_eq!(text.lines().count(), n + 1);
+    let active = json_doc["summary"]["findings"].as_u64().unwrap();
+    let table = run(&["scan", "sample-data/ledgers"]);
+    assert!(stdout(&table).contains(&format!("发现问题 {active} 项")), "{}", stdout(&table));
+    assert_eq!(stdout(&table).matches("\n[").count(), n, "every finding is listed in the table");
+}
+
+#[test]
+fn config_file_makes_the_job_one_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledgers = crate::root().join("sample-data/ledgers");
+    std::fs::write(
+        dir.path().join("fundwatch.toml"),
+        format!("[scan]\npaths = [{:?}]\nformat = \"json\"\nfail_on = \"critical\"\ndisable = [\"NEG-001\"]\n", ledgers.display().to_string()),
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["scan"]);
+    let doc = json(&out);
+    assert!(doc["findings"].as_array().unwrap().iter().all(|f| f["rule_id"] != "NEG-001"));
+    std::fs::write(dir.path().join("fundwatch.toml"), "[scan]\npathz = []\n").unwrap();
+    let out = run_in(dir.path(), &["scan"]);
+    assert_eq!(code(&out), 2);
+    assert!(stderr(&out).contains("fundwatch.toml:2:1: unknown field `pathz`"), "{}", stderr(&out));
+}
+
+#[test]
+fn rules_commands() {
+    let out = run(&["rules", "list", "--format", "json"]);
+    assert_eq!(code(&out), 0);
+    assert!(json(&out)["rules"].as_array().unwrap().len() >= 20);
+    let out = run(&["rules", "show", "NEG-001"]);
+    assert_eq!(code(&out), 0);
+    assert!(stdout(&out).contains("依据"));
+    let out = run(&["rules", "test"]);
+    assert_eq!(code(&out), 0, "{}", stdout(&out));
+    assert!(stdout(&out).contains("0 failed"));
+}
+
+#[test]
+fn a_wrong_example_fails_rules_test() {
+    let dir = tempfile::tempdir().unwrap();
+    let rule = std::fs::read_to_string(crate::root().join("tests/fixtures/bad-rules/dup/a.toml")).unwrap();
+    // The `ok` example says 春节慰问品; claim it must be flagged.
+    let wrong = rule.replacen("expect = \"ok\"", "expect = \"flag\"", 1).replacen("expect = \"flag\"\nsummary = \"购物卡\"", "expect = \"ok\"\nsummary = \"购物卡\"", 1);
+    std::fs::create_dir(dir.path().join("r")).unwrap();
+    std::fs::write(dir.path().join("r/rule.toml"), wrong).unwrap();
+    let out = run_in(dir.path(), &["rules", "test", "r"]);
+    assert_eq!(code(&out), 1, "{}{}", stdout(&out), stderr(&out));
+    assert!(stdout(&out).contains("FAIL T-001"));
+    assert!(stdout(&out).contains("expected flag, not flagged"));
+}
+
+#[test]
+fn override_a_shipped_rule_by_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let shipped = std::fs::read_to_string(crate::root().join("rules/negative-list/shopping-cards.toml")).unwrap();
+    let tightened = shipped.replacen("severity = \"high\"", "severity = \"critical\"", 1);
+    assert_ne!(shipped, tightened, "fixture assumption: NEG-001 is high");
+    std::fs::create_dir(dir.path().join("mine")).unwrap();
+    std::fs::write(dir.path().join("mine/cards.toml"), tightened).unwrap();
+    let ledgers = crate::root().join("sample-data/ledgers");
+    let out = run_in(dir.path(), &["scan", "--rules", "mine", "--format", "json", ledgers.to_str().unwrap()]);
+    let doc = json(&out);
+    let cards: Vec<_> = doc["findings"].as_array().unwrap().iter().filter(|f| f["rule_id"] == "NEG-001").collect();
+    assert!(!cards.is_empty());
+    assert!(cards.iter().all(|f| f["severity"] == "critical"));
+}
