@@ -27,11 +27,17 @@ fn main() {
     let mut files = Vec::new();
     collect(&root, &root, &mut files);
     files.sort();
-    let mut code = String::from("/// Files of the shipped rule pack: (path relative to `rules/`, contents).\npub static EMBEDDED: &[(&str, &str)] = &[\n");
+    let mut code = String::from(
+        "/// Files of the shipped rule pack: (path relative to `rules/`, contents).\npub static EMBEDDED: &[(&str, &str)] = &[\n",
+    );
     for rel in &files {
         let rel_text = rel.to_string_lossy().replace('\\', "/");
         let abs = root.join(rel);
-        let _ = writeln!(code, "    ({rel_text:?}, include_str!({:?})),", abs.to_string_lossy());
+        let _ = writeln!(
+            code,
+            "    ({rel_text:?}, include_str!({:?})),",
+            abs.to_string_lossy()
+        );
     }
     code.push_str("];\n");
     let out = PathBuf::from(std::env::var("OUT_DIR").unwrap_or_default()).join("embedded_rules.rs");

@@ -34,7 +34,8 @@ struct Ledger {
 }
 
 fn make(encoding: LargeEncoding, tag: &str) -> Ledger {
-    let path = std::env::temp_dir().join(format!("fundwatch-bench-{}-{tag}.csv", std::process::id()));
+    let path =
+        std::env::temp_dir().join(format!("fundwatch-bench-{}-{tag}.csv", std::process::id()));
     let bytes = write_large(&path, rows(), 1, encoding).expect("cannot write the benchmark ledger");
     Ledger { path, bytes }
 }
@@ -78,7 +79,10 @@ fn main() {
     // Generate outside the timed region so the first sample is not penalised.
     let (u, g) = (utf8(), gbk());
     let file = read_utf8();
-    assert_eq!(file.rows.len() as u64 + file.rows_skipped() + file.rows_rejected(), file.rows_read);
+    assert_eq!(
+        file.rows.len() as u64 + file.rows_skipped() + file.rows_rejected(),
+        file.rows_read
+    );
     divan::main();
     for path in [&u.path, &g.path] {
         let _ = std::fs::remove_file(Path::new(path));
@@ -89,14 +93,18 @@ fn main() {
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn read_file_utf8(bencher: Bencher) {
     let ledger = utf8();
-    bencher.counter(BytesCount::new(ledger.bytes)).bench(|| read(ledger));
+    bencher
+        .counter(BytesCount::new(ledger.bytes))
+        .bench(|| read(ledger));
 }
 
 /// `read_file` on the same rows in GBK: adds the decode to UTF-8.
 #[divan::bench(sample_count = 10, sample_size = 1)]
 fn read_file_gbk(bencher: Bencher) {
     let ledger = gbk();
-    bencher.counter(BytesCount::new(ledger.bytes)).bench(|| read(ledger));
+    bencher
+        .counter(BytesCount::new(ledger.bytes))
+        .bench(|| read(ledger));
 }
 
 /// `scan_rows` with the shipped pack on the already-read UTF-8 ledger (findings built,

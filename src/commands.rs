@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use crate::cli::{Format, InspectArgs, InspectFormat, ReadArgs, RulesCommand, ScanArgs, SynthCommand};
+use crate::cli::{
+    Format, InspectArgs, InspectFormat, ReadArgs, RulesCommand, ScanArgs, SynthCommand,
+};
 use crate::error::ConfigError;
 use crate::ledger::dialect;
 use crate::ledger::read::ReadOptions;
@@ -60,12 +62,15 @@ fn read_options(read: &ReadArgs) -> Result<ReadOptions, Vec<ConfigError>> {
 }
 
 fn progress_bar(len: usize, quiet: bool) -> indicatif::ProgressBar {
-    let visible = !quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() && len > 1;
+    let visible =
+        !quiet && std::io::stderr().is_terminal() && std::env::var_os("CI").is_none() && len > 1;
     if !visible {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len as u64);
-    if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} 读取账簿 {pos}/{len} {wide_bar} {elapsed}") {
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{spinner} 读取账簿 {pos}/{len} {wide_bar} {elapsed}",
+    ) {
         bar.set_style(style);
     }
     bar
@@ -74,7 +79,8 @@ fn progress_bar(len: usize, quiet: bool) -> indicatif::ProgressBar {
 fn open_output(path: Option<&PathBuf>) -> anyhow::Result<Box<dyn Write>> {
     Ok(match path {
         Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?,
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     })
@@ -82,7 +88,9 @@ fn open_output(path: Option<&PathBuf>) -> anyhow::Result<Box<dyn Write>> {
 
 fn set_threads(threads: usize) {
     if threads > 0 {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(threads).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build_global();
     }
 }
 
@@ -94,16 +102,26 @@ pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     };
-    let paths = if args.paths.is_empty() { config.paths.clone() } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        config.paths.clone()
+    } else {
+        args.paths.clone()
+    };
     if paths.is_empty() {
-        eprintln!("fundwatch: error: no ledger given (fundwatch scan PATH…, or `paths` in fundwatch.toml)");
+        eprintln!(
+            "fundwatch: error: no ledger given (fundwatch scan PATH…, or `paths` in fundwatch.toml)"
+        );
         return Ok(ExitStatus::Error);
     }
     let mut rule_dirs = config.rules.clone();
     rule_dirs.extend(args.rules.iter().cloned());
     let mut disable = config.disable.clone();
     disable.extend(args.disable.iter().cloned());
-    let rules = match rule::load_rules(&rule_dirs, args.no_default_rules || config.no_default_rules, &disable) {
+    let rules = match rule::load_rules(
+        &rule_dirs,
+        args.no_default_rules || config.no_default_rules,
+        &disable,
+    ) {
         Ok(rules) => rules,
         Err(errors) => {
             print_config_errors(&errors);
@@ -137,13 +155,20 @@ pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
     }
     for file in &outcome.files {
         if !file.rejects.is_empty() {
-            tracing::warn!("{}: {} row(s) rejected (see `fundwatch inspect {}`)", file.display, file.rejects.len(), file.display);
+            tracing::warn!(
+                "{}: {} row(s) rejected (see `fundwatch inspect {}`)",
+                file.display,
+                file.rejects.len(),
+                file.display
+            );
         }
     }
     let summary = report::summarize(&outcome, &rules, fail_on);
     let mut out = open_output(output.as_ref())?;
     match format {
-        Format::Table => report::table::write_table(&mut out, &outcome.findings, &summary, &outcome.errors)?,
+        Format::Table => {
+            report::table::write_table(&mut out, &outcome.findings, &summary, &outcome.errors)?
+        }
         Format::Csv => report::write_csv(&mut out, &outcome.findings)?,
         Format::Json => report::write_json(&mut out, &outcome, &summary)?,
         Format::Jsonl => report::write_jsonl(&mut out, &outcome.findings)?,
@@ -176,7 +201,11 @@ pub fn inspect(args: InspectArgs) -> anyhow::Result<ExitStatus> {
         InspectFormat::Text => inspect::write_text(&mut out, &results, args.max_rejects)?,
     }
     out.flush()?;
-    Ok(if failed { ExitStatus::Error } else { ExitStatus::Clean })
+    Ok(if failed {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Clean
+    })
 }
 
 fn load_for_listing(dirs: &[PathBuf], only_dirs: bool) -> Result<RuleSet, ExitStatus> {
@@ -203,7 +232,9 @@ pub fn rules(command: RulesCommand) -> anyhow::Result<ExitStatus> {
                     ExitStatus::Clean
                 }
                 None => {
-                    eprintln!("fundwatch: error: no rule with id `{id}` (see `fundwatch rules list`)");
+                    eprintln!(
+                        "fundwatch: error: no rule with id `{id}` (see `fundwatch rules list`)"
+                    );
                     ExitStatus::Error
                 }
             },
@@ -211,7 +242,12 @@ pub fn rules(command: RulesCommand) -> anyhow::Result<ExitStatus> {
         },
         RulesCommand::Check { dirs } => match load_for_listing(&dirs, !dirs.is_empty()) {
             Ok(set) => {
-                writeln!(out, "ok: {} rule(s) valid ({} retired)", set.rules.len(), set.retired.len())?;
+                writeln!(
+                    out,
+                    "ok: {} rule(s) valid ({} retired)",
+                    set.rules.len(),
+                    set.retired.len()
+                )?;
                 ExitStatus::Clean
             }
             Err(status) => status,
@@ -236,7 +272,8 @@ pub fn rules(command: RulesCommand) -> anyhow::Result<ExitStatus> {
 pub fn synth(command: SynthCommand) -> anyhow::Result<ExitStatus> {
     match command {
         SynthCommand::Sample { out, seed } => {
-            let files = crate::synth::write_sample_data(&out, seed).with_context(|| format!("cannot write {}", out.display()))?;
+            let files = crate::synth::write_sample_data(&out, seed)
+                .with_context(|| format!("cannot write {}", out.display()))?;
             eprintln!("wrote {} files under {}", files.len(), out.display());
         }
         SynthCommand::Large {
@@ -250,7 +287,8 @@ pub fn synth(command: SynthCommand) -> anyhow::Result<ExitStatus> {
                 "gbk" | "gb18030" => crate::synth::LargeEncoding::Gbk,
                 other => anyhow::bail!("unknown encoding `{other}` (utf8 or gbk)"),
             };
-            let bytes = crate::synth::write_large(&out, rows, seed, enc).with_context(|| format!("cannot write {}", out.display()))?;
+            let bytes = crate::synth::write_large(&out, rows, seed, enc)
+                .with_context(|| format!("cannot write {}", out.display()))?;
             eprintln!("wrote {rows} rows, {bytes} bytes to {}", out.display());
         }
     }

@@ -54,7 +54,8 @@ pub fn load(path: Option<&Path>) -> Result<ScanConfig, ConfigError> {
         }
     };
     let text = std::fs::read_to_string(&path).map_err(|e| ConfigError::io(&path, &e))?;
-    let file: ConfigFile = toml::from_str(&text).map_err(|e| error::toml_error(&path, &text, &e))?;
+    let file: ConfigFile =
+        toml::from_str(&text).map_err(|e| error::toml_error(&path, &text, &e))?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let rebase = |p: PathBuf| if p.is_absolute() { p } else { base.join(p) };
     let mut scan = file.scan;

@@ -74,11 +74,16 @@ impl Finding {
             severity: rule.severity,
             status: rule.status,
             title: rule.title.clone(),
-            message: rule.message.render(row, file, matched, &rule.id, &rule.title),
+            message: rule
+                .message
+                .render(row, file, matched, &rule.id, &rule.title),
             basis: rule.basis_text(),
             unit,
             file: file.display.clone(),
-            sheet: file.sheet_name(row).filter(|s| !s.is_empty()).map(str::to_string),
+            sheet: file
+                .sheet_name(row)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string),
             line: row.line,
             voucher: s(row.voucher),
             date,
@@ -95,7 +100,14 @@ impl Finding {
 
     /// Sort key: unit, file, sheet, line, rule.
     fn sort_key(&self) -> (&str, &str, u16, u64, &str, &str) {
-        (&self.unit, &self.file, self.sheet_index, self.line, &self.rule_id, &self.fingerprint)
+        (
+            &self.unit,
+            &self.file,
+            self.sheet_index,
+            self.line,
+            &self.rule_id,
+            &self.fingerprint,
+        )
     }
 }
 
@@ -106,7 +118,12 @@ pub fn fingerprint(parts: &[&str]) -> String {
         hasher.update(part.as_bytes());
         hasher.update([0x1f]);
     }
-    hasher.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect()
+    hasher
+        .finalize()
+        .iter()
+        .take(8)
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Sorts findings deterministically and makes fingerprints unique: identical rows (same

@@ -43,7 +43,8 @@ pub fn expand(inputs: &[PathBuf]) -> (Vec<InputFile>, Vec<FileError>) {
                     if matched == 0 && files.is_empty() {
                         errors.push(FileError {
                             path: text.to_string(),
-                            message: "通配符没有匹配到任何文件 (pattern matched no file)".to_string(),
+                            message: "通配符没有匹配到任何文件 (pattern matched no file)"
+                                .to_string(),
                         });
                     }
                 }
@@ -76,7 +77,10 @@ fn file_of(path: &Path) -> InputFile {
 }
 
 fn walk(dir: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<FileError>) {
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         match entry {
             Ok(entry) => {
                 let path = entry.path();
@@ -86,7 +90,9 @@ fn walk(dir: &Path, files: &mut Vec<InputFile>, errors: &mut Vec<FileError>) {
                 }
             }
             Err(e) => errors.push(FileError {
-                path: e.path().map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
+                path: e
+                    .path()
+                    .map_or_else(|| dir.display().to_string(), |p| p.display().to_string()),
                 message: if e.loop_ancestor().is_some() {
                     "符号链接形成循环，已跳过 (symlink loop, skipped)".to_string()
                 } else {

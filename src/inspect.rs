@@ -66,7 +66,12 @@ pub fn report(file: &LedgerFile) -> FileReport {
         container: file.container.clone(),
         encoding: file.encoding.clone(),
         dialect: file.dialect.clone(),
-        sheets: file.sheets.iter().filter(|s| !s.is_empty()).cloned().collect(),
+        sheets: file
+            .sheets
+            .iter()
+            .filter(|s| !s.is_empty())
+            .cloned()
+            .collect(),
         header_line: file.header_line,
         unit: units.join("、"),
         units,
@@ -89,7 +94,10 @@ pub fn report(file: &LedgerFile) -> FileReport {
     }
 }
 
-pub fn write_json(out: &mut dyn Write, results: &[Result<LedgerFile, FileError>]) -> std::io::Result<()> {
+pub fn write_json(
+    out: &mut dyn Write,
+    results: &[Result<LedgerFile, FileError>],
+) -> std::io::Result<()> {
     let files: Vec<Entry> = results
         .iter()
         .map(|r| match r {
@@ -114,7 +122,11 @@ fn skip_label(kind: SkipKind) -> &'static str {
     }
 }
 
-pub fn write_text(out: &mut dyn Write, results: &[Result<LedgerFile, FileError>], max_rejects: usize) -> std::io::Result<()> {
+pub fn write_text(
+    out: &mut dyn Write,
+    results: &[Result<LedgerFile, FileError>],
+    max_rejects: usize,
+) -> std::io::Result<()> {
     for (idx, result) in results.iter().enumerate() {
         if idx > 0 {
             writeln!(out)?;
@@ -133,7 +145,11 @@ pub fn write_text(out: &mut dyn Write, results: &[Result<LedgerFile, FileError>]
             file.container,
             file.encoding,
             file.dialect,
-            if file.sheets.is_empty() { String::new() } else { format!("，工作表: {}", file.sheets.join(", ")) }
+            if file.sheets.is_empty() {
+                String::new()
+            } else {
+                format!("，工作表: {}", file.sheets.join(", "))
+            }
         )?;
         writeln!(
             out,
@@ -142,14 +158,34 @@ pub fn write_text(out: &mut dyn Write, results: &[Result<LedgerFile, FileError>]
             file.unit,
             file.unit_source
         )?;
-        let charts: Vec<String> = file.chart_versions.iter().map(|(v, n)| format!("{v} 版 {n} 行")).collect();
-        writeln!(out, "  科目体系: {}", if charts.is_empty() { "-".to_string() } else { charts.join("，") })?;
-        let mapping: Vec<String> = file.mapping.iter().map(|(k, v)| format!("{k} ← {v}")).collect();
+        let charts: Vec<String> = file
+            .chart_versions
+            .iter()
+            .map(|(v, n)| format!("{v} 版 {n} 行"))
+            .collect();
+        writeln!(
+            out,
+            "  科目体系: {}",
+            if charts.is_empty() {
+                "-".to_string()
+            } else {
+                charts.join("，")
+            }
+        )?;
+        let mapping: Vec<String> = file
+            .mapping
+            .iter()
+            .map(|(k, v)| format!("{k} ← {v}"))
+            .collect();
         writeln!(out, "  列映射: {}", mapping.join("; "))?;
         if !file.missing.is_empty() {
             writeln!(out, "  缺少字段: {}", file.missing.join(", "))?;
         }
-        let skipped: Vec<String> = file.skipped.iter().map(|(k, n)| format!("{} {n}", skip_label(*k))).collect();
+        let skipped: Vec<String> = file
+            .skipped
+            .iter()
+            .map(|(k, n)| format!("{} {n}", skip_label(*k)))
+            .collect();
         writeln!(
             out,
             "  行数: 读取 {} = 接受 {} + 跳过 {}（{}） + 拒绝 {}",
@@ -163,12 +199,27 @@ pub fn write_text(out: &mut dyn Write, results: &[Result<LedgerFile, FileError>]
             writeln!(out, "  注: {note}")?;
         }
         for reject in file.rejects.iter().take(max_rejects) {
-            let sheet = reject.sheet.as_deref().map(|s| format!("[{s}] ")).unwrap_or_default();
-            let column = reject.column.map(|c| format!(" 第 {c} 列")).unwrap_or_default();
-            writeln!(out, "  拒绝: {sheet}第 {} 行{column}: {}", reject.line, reject.reason)?;
+            let sheet = reject
+                .sheet
+                .as_deref()
+                .map(|s| format!("[{s}] "))
+                .unwrap_or_default();
+            let column = reject
+                .column
+                .map(|c| format!(" 第 {c} 列"))
+                .unwrap_or_default();
+            writeln!(
+                out,
+                "  拒绝: {sheet}第 {} 行{column}: {}",
+                reject.line, reject.reason
+            )?;
         }
         if file.rejects.len() > max_rejects {
-            writeln!(out, "  … 另有 {} 行被拒绝 (--max-rejects 或 --format json 查看全部)", file.rejects.len() - max_rejects)?;
+            writeln!(
+                out,
+                "  … 另有 {} 行被拒绝 (--max-rejects 或 --format json 查看全部)",
+                file.rejects.len() - max_rejects
+            )?;
         }
     }
     Ok(())

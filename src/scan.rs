@@ -24,7 +24,11 @@ pub struct ScanOutcome {
 }
 
 /// Reads files in parallel, keeping input order.
-pub fn read_all(inputs: &[InputFile], opts: &ReadOptions, progress: &indicatif::ProgressBar) -> Vec<Result<LedgerFile, FileError>> {
+pub fn read_all(
+    inputs: &[InputFile],
+    opts: &ReadOptions,
+    progress: &indicatif::ProgressBar,
+) -> Vec<Result<LedgerFile, FileError>> {
     inputs
         .par_iter()
         .map(|input| {
@@ -54,7 +58,12 @@ pub fn scan_rows(rules: &RuleSet, file: &LedgerFile) -> Vec<Finding> {
 }
 
 /// Reads and scans all inputs.
-pub fn scan(inputs: &[InputFile], opts: &ReadOptions, rules: &RuleSet, progress: &indicatif::ProgressBar) -> ScanOutcome {
+pub fn scan(
+    inputs: &[InputFile],
+    opts: &ReadOptions,
+    rules: &RuleSet,
+    progress: &indicatif::ProgressBar,
+) -> ScanOutcome {
     let results: Vec<(Result<LedgerFile, FileError>, Vec<Finding>)> = inputs
         .par_iter()
         .map(|input| {

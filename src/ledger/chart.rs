@@ -137,7 +137,10 @@ fn chart(version: ChartVersion) -> &'static [(&'static str, &'static str)] {
 
 /// The name of `code` in `version`'s chart.
 pub fn name_of(version: ChartVersion, code: &str) -> Option<&'static str> {
-    chart(version).iter().find(|(c, _)| *c == code).map(|(_, n)| *n)
+    chart(version)
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| *n)
 }
 
 /// Splits an account name written with any of the separators exports use.
@@ -165,16 +168,18 @@ pub fn full_path(version: ChartVersion, code: &str, name: &str) -> String {
     if code_digits.len() >= 5 {
         let top = name_of(version, &code_digits[..3]);
         let second = name_of(version, &code_digits[..5]);
-        let leaf_name = if leaf.is_empty() { second.unwrap_or("") } else { leaf };
+        let leaf_name = if leaf.is_empty() {
+            second.unwrap_or("")
+        } else {
+            leaf
+        };
         return match top {
-            Some(top) if top != leaf_name && !leaf_name.is_empty() => {
-                match second {
-                    Some(second) if second != leaf_name && code_digits.len() > 5 => {
-                        format!("{top}/{second}/{leaf_name}")
-                    }
-                    _ => format!("{top}/{leaf_name}"),
+            Some(top) if top != leaf_name && !leaf_name.is_empty() => match second {
+                Some(second) if second != leaf_name && code_digits.len() > 5 => {
+                    format!("{top}/{second}/{leaf_name}")
                 }
-            }
+                _ => format!("{top}/{leaf_name}"),
+            },
             Some(top) if leaf_name.is_empty() => top.to_string(),
             _ => leaf_name.to_string(),
         };
@@ -199,14 +204,32 @@ mod tests {
     fn paths() {
         let v21 = ChartVersion::Y2021;
         let v09 = ChartVersion::Y2009;
-        assert_eq!(full_path(v21, "", "职工活动支出_会员活动支出"), "职工活动支出/会员活动支出");
-        assert_eq!(full_path(v21, "", "职工活动支出\\会员活动支出"), "职工活动支出/会员活动支出");
-        assert_eq!(full_path(v21, "50105", "会员活动支出"), "职工活动支出/会员活动支出");
-        assert_eq!(full_path(v21, "", "会员活动支出"), "职工活动支出/会员活动支出");
+        assert_eq!(
+            full_path(v21, "", "职工活动支出_会员活动支出"),
+            "职工活动支出/会员活动支出"
+        );
+        assert_eq!(
+            full_path(v21, "", "职工活动支出\\会员活动支出"),
+            "职工活动支出/会员活动支出"
+        );
+        assert_eq!(
+            full_path(v21, "50105", "会员活动支出"),
+            "职工活动支出/会员活动支出"
+        );
+        assert_eq!(
+            full_path(v21, "", "会员活动支出"),
+            "职工活动支出/会员活动支出"
+        );
         assert_eq!(full_path(v21, "50105", ""), "职工活动支出/会员活动支出");
         assert_eq!(full_path(v09, "50302", "会议费"), "业务支出/会议费");
-        assert_eq!(full_path(v21, "50302", "建家活动支出"), "职工服务支出/建家活动支出");
+        assert_eq!(
+            full_path(v21, "50302", "建家活动支出"),
+            "职工服务支出/建家活动支出"
+        );
         assert_eq!(full_path(v21, "102", "银行存款"), "银行存款");
-        assert_eq!(full_path(v21, "5010501", "节日慰问"), "职工活动支出/会员活动支出/节日慰问");
+        assert_eq!(
+            full_path(v21, "5010501", "节日慰问"),
+            "职工活动支出/会员活动支出/节日慰问"
+        );
     }
 }

@@ -109,7 +109,15 @@ impl Col {
     /// Header texts (normalised, see [`normalize_header`]) that mean this column.
     fn aliases(self) -> &'static [&'static str] {
         match self {
-            Col::Date => &["日期", "凭证日期", "记账日期", "会计日期", "业务日期", "制单日期", "交易日期"],
+            Col::Date => &[
+                "日期",
+                "凭证日期",
+                "记账日期",
+                "会计日期",
+                "业务日期",
+                "制单日期",
+                "交易日期",
+            ],
             Col::Year => &["年", "年度", "会计年度"],
             Col::Month => &["月", "月份", "会计期间", "期间"],
             Col::Day => &["日"],
@@ -194,7 +202,11 @@ impl Dialect {
             .iter()
             .find(|(_, names)| names.iter().any(|n| n == header))
             .map(|(col, _)| *col)
-            .or_else(|| Col::ALL.into_iter().find(|col| col.aliases().contains(&header)))
+            .or_else(|| {
+                Col::ALL
+                    .into_iter()
+                    .find(|col| col.aliases().contains(&header))
+            })
     }
 }
 
@@ -203,12 +215,35 @@ pub fn builtin() -> Vec<Dialect> {
     vec![
         Dialect::builtin(
             "kingdee-k3-voucher",
-            &["会计年度", "会计期间", "凭证字", "凭证号", "科目代码", "借方", "贷方", "往来业务编号", "核算项目"],
-            &[(Col::Year, &[]), (Col::Month, &[]), (Col::Entry, &["分录序号"])],
+            &[
+                "会计年度",
+                "会计期间",
+                "凭证字",
+                "凭证号",
+                "科目代码",
+                "借方",
+                "贷方",
+                "往来业务编号",
+                "核算项目",
+            ],
+            &[
+                (Col::Year, &[]),
+                (Col::Month, &[]),
+                (Col::Entry, &["分录序号"]),
+            ],
         ),
         Dialect::builtin(
             "kingdee-jdy",
-            &["凭证字", "凭证号", "分录序号", "借方金额", "贷方金额", "客户", "供应商", "职员"],
+            &[
+                "凭证字",
+                "凭证号",
+                "分录序号",
+                "借方金额",
+                "贷方金额",
+                "客户",
+                "供应商",
+                "职员",
+            ],
             &[],
         ),
         Dialect::builtin("yonyou-nc-journal", &["客商-名称"], &[]),
@@ -245,7 +280,8 @@ struct DialectSpec {
 /// Loads user dialects from a mapping file (TOML). Errors carry path, line and column.
 pub fn load_user_dialects(path: &Path) -> Result<Vec<Dialect>, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(path, &e))?;
-    let file: MappingFile = toml::from_str(&text).map_err(|e| error::toml_error(path, &text, &e))?;
+    let file: MappingFile =
+        toml::from_str(&text).map_err(|e| error::toml_error(path, &text, &e))?;
     let mut dialects = Vec::new();
     for spec in file.dialect {
         let span = spec.columns.span();
@@ -257,7 +293,10 @@ pub fn load_user_dialects(path: &Path) -> Result<Vec<Dialect>, ConfigError> {
                     path,
                     &text,
                     span.start,
-                    format!("unknown canonical field `{key}` (known: {})", known.join(", ")),
+                    format!(
+                        "unknown canonical field `{key}` (known: {})",
+                        known.join(", ")
+                    ),
                 ));
             };
             columns.push((col, names.iter().map(|n| normalize_header(n)).collect()));

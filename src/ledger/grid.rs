@@ -102,7 +102,9 @@ impl TextRecords {
                             line,
                             Err(CellError {
                                 column: Some(idx + 1),
-                                reason: "无法按所选编码解码 (bytes invalid in the detected encoding)".to_string(),
+                                reason:
+                                    "无法按所选编码解码 (bytes invalid in the detected encoding)"
+                                        .to_string(),
                             }),
                         ));
                     }
@@ -201,7 +203,11 @@ fn text_sheet(input: Box<dyn Read + Send>, enc: &'static Encoding, delimiter: u8
 /// Picks `,`, tab or `;` by how consistently each splits the first lines.
 fn sniff_delimiter(head: &[u8], enc: &'static Encoding) -> u8 {
     let (text, _, _) = enc.decode(head);
-    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).take(40).collect();
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .take(40)
+        .collect();
     let mut best = (b',', 0usize);
     for delim in [b'\t', b',', b';', b'|'] {
         let counts: Vec<usize> = lines
@@ -241,7 +247,12 @@ fn workbook_sheets(bytes: Vec<u8>, container: Container) -> Result<Vec<Sheet>, S
         let rows: Vec<(u64, Vec<String>)> = range
             .rows()
             .enumerate()
-            .map(|(idx, row)| (u64::from(row0) + idx as u64 + 1, row.iter().map(cell_text).collect()))
+            .map(|(idx, row)| {
+                (
+                    u64::from(row0) + idx as u64 + 1,
+                    row.iter().map(cell_text).collect(),
+                )
+            })
             .collect();
         sheets.push(Sheet {
             name: Some(name),
@@ -387,13 +398,22 @@ mod tests {
     #[test]
     fn delimiter() {
         assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n", encoding_rs::UTF_8), b',');
-        assert_eq!(sniff_delimiter(b"a\tb\tc\n1\t2,5\t3\n", encoding_rs::UTF_8), b'\t');
+        assert_eq!(
+            sniff_delimiter(b"a\tb\tc\n1\t2,5\t3\n", encoding_rs::UTF_8),
+            b'\t'
+        );
     }
 
     #[test]
     fn html_table() {
-        let rows = html_rows("<table>\n<tr><td>a &amp; b</td><td colspan=2>c</td></tr>\n<tr><th>1</th></tr></table>").unwrap();
-        assert_eq!(rows[0], (2, vec!["a & b".to_string(), "c".to_string(), String::new()]));
+        let rows = html_rows(
+            "<table>\n<tr><td>a &amp; b</td><td colspan=2>c</td></tr>\n<tr><th>1</th></tr></table>",
+        )
+        .unwrap();
+        assert_eq!(
+            rows[0],
+            (2, vec!["a & b".to_string(), "c".to_string(), String::new()])
+        );
         assert_eq!(rows[1].0, 3);
     }
 }

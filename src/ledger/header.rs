@@ -44,7 +44,10 @@ pub struct Preamble {
 pub fn layout_of(cells: &[String], dialects: &[Dialect]) -> Option<Layout> {
     let headers: Vec<String> = cells.iter().map(|c| normalize_header(c)).collect();
     let generic = super::dialect::generic();
-    let dialect = dialects.iter().find(|d| d.matches(&headers)).unwrap_or(&generic);
+    let dialect = dialects
+        .iter()
+        .find(|d| d.matches(&headers))
+        .unwrap_or(&generic);
     let mut cols: Vec<(Col, usize)> = Vec::new();
     let mut mapping = Mapping::default();
     for (idx, header) in headers.iter().enumerate() {
@@ -55,13 +58,16 @@ pub fn layout_of(cells: &[String], dialects: &[Dialect]) -> Option<Layout> {
             continue;
         };
         if cols.iter().any(|(c, _)| *c == col) {
-            mapping
-                .columns
-                .push((format!("(duplicate {})", col.key()), cells[idx].trim().to_string()));
+            mapping.columns.push((
+                format!("(duplicate {})", col.key()),
+                cells[idx].trim().to_string(),
+            ));
             continue;
         }
         cols.push((col, idx));
-        mapping.columns.push((col.key().to_string(), cells[idx].trim().to_string()));
+        mapping
+            .columns
+            .push((col.key().to_string(), cells[idx].trim().to_string()));
     }
     let has = |col: Col| cols.iter().any(|(c, _)| *c == col);
     let has_date = has(Col::Date) || (has(Col::Month) && has(Col::Day));
@@ -79,7 +85,10 @@ pub fn layout_of(cells: &[String], dialects: &[Dialect]) -> Option<Layout> {
         ("account", &[Col::Account]),
         ("debit", &[Col::Debit, Col::Amount]),
         ("credit", &[Col::Credit, Col::Amount]),
-        ("payee", &[Col::Payee, Col::Supplier, Col::Customer, Col::Aux]),
+        (
+            "payee",
+            &[Col::Payee, Col::Supplier, Col::Customer, Col::Aux],
+        ),
         ("handler", &[Col::Handler, Col::Staff]),
         ("department", &[Col::Department]),
         ("project", &[Col::Project]),
@@ -120,15 +129,13 @@ pub fn read_preamble(cells: &[String], preamble: &mut Preamble) {
         let label: String = label.chars().filter(|c| !c.is_whitespace()).collect();
         let rest = rest.trim();
         match label.as_str() {
-            "单位名称" | "核算单位" | "单位" | "账套名称" | "编制单位" | "工会名称" => {
-                if !rest.is_empty() {
-                    preamble.unit = Some(rest.split_whitespace().next().unwrap_or(rest).to_string());
-                }
+            "单位名称" | "核算单位" | "单位" | "账套名称" | "编制单位" | "工会名称"
+                if !rest.is_empty() =>
+            {
+                preamble.unit = Some(rest.split_whitespace().next().unwrap_or(rest).to_string());
             }
-            "期间" | "会计期间" | "日期" | "年度" => {
-                if preamble.year.is_none() {
-                    preamble.year = year_in(rest);
-                }
+            "期间" | "会计期间" | "日期" | "年度" if preamble.year.is_none() => {
+                preamble.year = year_in(rest);
             }
             "科目" | "会计科目" => {
                 let mut words = rest.split_whitespace();
@@ -191,7 +198,17 @@ mod tests {
     fn u8_header() {
         let dialects = super::super::dialect::builtin();
         let layout = layout_of(
-            &strings(&["日期", "凭证号数", "科目编码", "科目名称", "摘要", "方向", "数量", "外币", "金额"]),
+            &strings(&[
+                "日期",
+                "凭证号数",
+                "科目编码",
+                "科目名称",
+                "摘要",
+                "方向",
+                "数量",
+                "外币",
+                "金额",
+            ]),
             &dialects,
         )
         .unwrap();
@@ -204,7 +221,10 @@ mod tests {
     #[test]
     fn preamble() {
         let mut p = Preamble::default();
-        read_preamble(&strings(&["单位名称：人民医院工会", "期间: 2021.01-2022.12"]), &mut p);
+        read_preamble(
+            &strings(&["单位名称：人民医院工会", "期间: 2021.01-2022.12"]),
+            &mut p,
+        );
         assert_eq!(p.unit.as_deref(), Some("人民医院工会"));
         assert_eq!(p.year, Some(2021));
         let mut p = Preamble::default();

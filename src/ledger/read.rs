@@ -32,13 +32,43 @@ pub struct ReadOptions {
 
 /// Summary texts that mark a subtotal row.
 const SUBTOTAL_LABELS: &[&str] = &[
-    "本日合计", "本月合计", "本年累计", "本期合计", "本年合计", "本月累计", "本期累计", "合计", "小计",
-    "总计", "累计", "月计", "年计", "日计",
+    "本日合计",
+    "本月合计",
+    "本年累计",
+    "本期合计",
+    "本年合计",
+    "本月累计",
+    "本期累计",
+    "合计",
+    "小计",
+    "总计",
+    "累计",
+    "月计",
+    "年计",
+    "日计",
 ];
 /// Summary texts that mark a carried balance rather than an entry.
-const CARRIED_LABELS: &[&str] = &["期初余额", "承前页", "过次页", "上年结转", "年初余额", "上月结转", "期末余额", "本期余额"];
+const CARRIED_LABELS: &[&str] = &[
+    "期初余额",
+    "承前页",
+    "过次页",
+    "上年结转",
+    "年初余额",
+    "上月结转",
+    "期末余额",
+    "本期余额",
+];
 /// Summary fragments that mark a period-end closing entry.
-const CLOSING_MARKERS: &[&str] = &["期末结转", "本年收支结转", "年末结转", "结转本年", "结转本期", "收支结转", "损益结转", "结转收支"];
+const CLOSING_MARKERS: &[&str] = &[
+    "期末结转",
+    "本年收支结转",
+    "年末结转",
+    "结转本年",
+    "结转本期",
+    "收支结转",
+    "损益结转",
+    "结转收支",
+];
 
 /// Reads `path` (shown to users as `display`) into the canonical table.
 pub fn read_file(path: &Path, display: &str, opts: &ReadOptions) -> Result<LedgerFile, FileError> {
@@ -79,7 +109,13 @@ pub fn read_file(path: &Path, display: &str, opts: &ReadOptions) -> Result<Ledge
 }
 
 /// Reads one sheet; returns whether it had a header.
-fn read_sheet(mut sheet: Sheet, sheet_no: u16, stem: &str, opts: &ReadOptions, file: &mut LedgerFile) -> bool {
+fn read_sheet(
+    mut sheet: Sheet,
+    sheet_no: u16,
+    stem: &str,
+    opts: &ReadOptions,
+    file: &mut LedgerFile,
+) -> bool {
     let sheet_name = sheet.name.clone();
     let col_base = sheet.col_base;
     let mut lookahead: Vec<(u64, Result<Vec<String>, CellError>)> = Vec::new();
@@ -214,7 +250,11 @@ impl Converter {
             self.cell(cells, Col::Date),
             self.cell(cells, Col::Voucher),
             self.cell(cells, Col::Day),
-            cells.iter().map(|c| c.trim()).find(|c| !c.is_empty()).unwrap_or(""),
+            cells
+                .iter()
+                .map(|c| c.trim())
+                .find(|c| !c.is_empty())
+                .unwrap_or(""),
         ];
         for probe in probes {
             let compact: String = value::to_half_width(probe)
@@ -227,7 +267,10 @@ impl Converter {
             if CARRIED_LABELS.iter().any(|l| compact.starts_with(l)) {
                 return Outcome::Skip(SkipKind::Carried);
             }
-            if SUBTOTAL_LABELS.iter().any(|l| compact == *l || (l.chars().count() > 2 && compact.starts_with(l))) {
+            if SUBTOTAL_LABELS
+                .iter()
+                .any(|l| compact == *l || (l.chars().count() > 2 && compact.starts_with(l)))
+            {
                 return Outcome::Skip(SkipKind::Subtotal);
             }
         }
@@ -240,7 +283,10 @@ impl Converter {
 
         // Date: one column, or 年/月/日 split, or blank on a continuation line.
         let date_cell = self.cell(cells, Col::Date);
-        let voucher_raw = value::normalize_voucher(self.cell(cells, Col::VoucherWord), self.cell(cells, Col::Voucher));
+        let voucher_raw = value::normalize_voucher(
+            self.cell(cells, Col::VoucherWord),
+            self.cell(cells, Col::Voucher),
+        );
         let date = if self.layout.has(Col::Date) {
             if date_cell.is_empty() && voucher_raw.is_empty() && self.previous.is_some() {
                 self.previous.map(|(d, _)| d).ok_or_else(String::new)
@@ -250,11 +296,18 @@ impl Converter {
         } else {
             let year = self.cell(cells, Col::Year);
             let year = if year.is_empty() {
-                self.preamble.year.map(|y| y.to_string()).unwrap_or_default()
+                self.preamble
+                    .year
+                    .map(|y| y.to_string())
+                    .unwrap_or_default()
             } else {
                 year.to_string()
             };
-            value::date_from_parts(&year, self.cell(cells, Col::Month), self.cell(cells, Col::Day))
+            value::date_from_parts(
+                &year,
+                self.cell(cells, Col::Month),
+                self.cell(cells, Col::Day),
+            )
         };
         let date = match date {
             Ok(date) => date,
@@ -292,7 +345,10 @@ impl Converter {
         }
         let account = chart::full_path(version, &code, &name);
         if account.is_empty() && summary.is_empty() {
-            return Outcome::Reject(self.column(Col::Account), "既无科目也无摘要 (neither account nor summary)".to_string());
+            return Outcome::Reject(
+                self.column(Col::Account),
+                "既无科目也无摘要 (neither account nor summary)".to_string(),
+            );
         }
 
         let voucher = if voucher_raw.is_empty() {
@@ -357,7 +413,8 @@ impl Converter {
     /// Debit and credit in fen, from split columns or 金额 + 方向.
     fn amounts(&self, cells: &[String]) -> Result<(i64, i64), Outcome> {
         let parse = |col: Col| -> Result<i64, Outcome> {
-            value::parse_amount(self.cell(cells, col)).map_err(|reason| Outcome::Reject(self.column(col), reason))
+            value::parse_amount(self.cell(cells, col))
+                .map_err(|reason| Outcome::Reject(self.column(col), reason))
         };
         if self.layout.has(Col::Debit) || self.layout.has(Col::Credit) {
             return Ok((parse(Col::Debit)?, parse(Col::Credit)?));
@@ -389,7 +446,8 @@ impl Converter {
         let mut staff = self.cell(cells, Col::Staff).to_string();
         // 金蝶 核算项目: `供应商---某超市` or `客户---A;职员---张三`.
         for item in self.cell(cells, Col::Aux).split([';', '；', ',']) {
-            let Some((kind, name)) = item.split_once("---").or_else(|| item.split_once("--")) else {
+            let Some((kind, name)) = item.split_once("---").or_else(|| item.split_once("--"))
+            else {
                 if payee.is_empty() && !item.trim().is_empty() {
                     payee = item.trim().to_string();
                 }
@@ -409,7 +467,11 @@ impl Converter {
 }
 
 fn parse_direction(cell: &str) -> Option<Direction> {
-    match value::to_half_width(cell).trim().to_ascii_lowercase().as_str() {
+    match value::to_half_width(cell)
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
         "借" | "借方" | "d" | "dr" | "debit" | "1" => Some(Direction::Debit),
         "贷" | "贷方" | "c" | "cr" | "credit" | "-1" => Some(Direction::Credit),
         _ => None,

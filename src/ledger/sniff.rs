@@ -131,7 +131,11 @@ pub fn encoding_from_label(label: &str) -> Result<&'static Encoding, String> {
     let enc = Encoding::for_label(label.trim().as_bytes())
         .ok_or_else(|| format!("unknown encoding `{label}` (try utf-8, gbk, gb18030, utf-16le)"))?;
     // Decode GBK with the GB18030 decoder: it is a superset and identical on GBK bytes.
-    Ok(if enc == encoding_rs::GBK { encoding_rs::GB18030 } else { enc })
+    Ok(if enc == encoding_rs::GBK {
+        encoding_rs::GB18030
+    } else {
+        enc
+    })
 }
 
 #[cfg(test)]
@@ -143,7 +147,10 @@ mod tests {
         assert_eq!(container(b"a,b\n1,2\n"), Ok(Container::Text));
         assert_eq!(container(b"PK\x03\x04rest"), Ok(Container::Xlsx));
         assert_eq!(container(OLE2_MAGIC), Ok(Container::Xls));
-        assert_eq!(container(b"<html><table><tr><td>1</td></tr></table>"), Ok(Container::Html));
+        assert_eq!(
+            container(b"<html><table><tr><td>1</td></tr></table>"),
+            Ok(Container::Html)
+        );
         assert_eq!(container(b"\xEF\xBB\xBF<table>"), Ok(Container::Html));
         assert!(container(b"").is_err());
         assert!(container(&[0u8, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 0]).is_err());

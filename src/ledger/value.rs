@@ -69,14 +69,23 @@ pub fn parse_amount(raw: &str) -> Result<i64, String> {
         None => (digits, ""),
     };
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if !all_digits(int_part) || !all_digits(frac_part) || (int_part.is_empty() && frac_part.is_empty()) {
+    if !all_digits(int_part)
+        || !all_digits(frac_part)
+        || (int_part.is_empty() && frac_part.is_empty())
+    {
         return Err(format!("金额无法识别 (amount not a number): `{raw}`"));
     }
     let int_trimmed = int_part.trim_start_matches('0');
     if int_trimmed.len() > 13 {
         return Err(format!("金额超出范围 (amount out of range): `{raw}`"));
     }
-    let yuan: i64 = if int_trimmed.is_empty() { 0 } else { int_trimmed.parse().map_err(|_| format!("金额无法识别 (amount not a number): `{raw}`"))? };
+    let yuan: i64 = if int_trimmed.is_empty() {
+        0
+    } else {
+        int_trimmed
+            .parse()
+            .map_err(|_| format!("金额无法识别 (amount not a number): `{raw}`"))?
+    };
     if yuan > MAX_YUAN {
         return Err(format!("金额超出范围 (amount out of range): `{raw}`"));
     }
@@ -105,12 +114,16 @@ pub fn format_fen(fen: i64) -> String {
     let yuan = (abs / 100).to_string();
     let mut grouped = String::with_capacity(yuan.len() + yuan.len() / 3 + 4);
     for (i, c) in yuan.chars().enumerate() {
-        if i > 0 && (yuan.len() - i) % 3 == 0 {
+        if i > 0 && (yuan.len() - i).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(c);
     }
-    format!("{}{grouped}.{:02}", if negative { "-" } else { "" }, abs % 100)
+    format!(
+        "{}{grouped}.{:02}",
+        if negative { "-" } else { "" },
+        abs % 100
+    )
 }
 
 /// Formats fen as a plain decimal `1234.56` for machine-readable outputs.
@@ -124,7 +137,9 @@ pub fn fen_to_decimal(fen: i64) -> String {
 pub fn date_from_excel_serial(serial: f64) -> Result<NaiveDate, String> {
     // Serial 60 is Excel's fictitious 1900-02-29; dates after it use the 1899-12-30 base.
     if !(1.0..2_958_466.0).contains(&serial) {
-        return Err(format!("日期无法识别 (Excel serial out of range): `{serial}`"));
+        return Err(format!(
+            "日期无法识别 (Excel serial out of range): `{serial}`"
+        ));
     }
     let days = serial.trunc() as i64;
     let base = NaiveDate::from_ymd_opt(1899, 12, 30).ok_or("bad base date")?;
@@ -184,7 +199,9 @@ fn ymd(y: &str, m: &str, d: &str, raw: &str) -> Result<NaiveDate, String> {
         return Err(format!("日期无法识别 (unparseable date): `{raw}`"));
     };
     if y.len() != 4 {
-        return Err(format!("日期无法识别 (year must have four digits): `{raw}`"));
+        return Err(format!(
+            "日期无法识别 (year must have four digits): `{raw}`"
+        ));
     }
     if !(1900..=2100).contains(&year) {
         return Err(format!("日期年份超出范围 (year out of range): `{raw}`"));
@@ -232,7 +249,11 @@ pub fn normalize_voucher(word: &str, number: &str) -> String {
         _ => digits,
     };
     let number = digits_trimmed.trim_start_matches('0');
-    let number = if number.is_empty() && !digits_trimmed.is_empty() { "0" } else { number };
+    let number = if number.is_empty() && !digits_trimmed.is_empty() {
+        "0"
+    } else {
+        number
+    };
     match (prefix.is_empty(), number.is_empty()) {
         (true, _) => number.to_string(),
         (false, true) => prefix.to_string(),

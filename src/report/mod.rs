@@ -140,7 +140,12 @@ pub fn summarize(outcome: &ScanOutcome, rules: &RuleSet, fail_on: Severity) -> S
             }
         })
         .collect();
-    by_rule.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.findings.cmp(&a.findings)).then(a.rule_id.cmp(&b.rule_id)));
+    by_rule.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then(b.findings.cmp(&a.findings))
+            .then(a.rule_id.cmp(&b.rule_id))
+    });
     Summary {
         files_read: outcome.files.len() as u64,
         files_failed: outcome.errors.len() as u64,
@@ -164,7 +169,11 @@ pub fn summarize(outcome: &ScanOutcome, rules: &RuleSet, fail_on: Severity) -> S
 }
 
 /// Writes `--format json`.
-pub fn write_json(out: &mut dyn Write, outcome: &ScanOutcome, summary: &Summary) -> std::io::Result<()> {
+pub fn write_json(
+    out: &mut dyn Write,
+    outcome: &ScanOutcome,
+    summary: &Summary,
+) -> std::io::Result<()> {
     let files: Vec<FileSummary> = outcome.files.iter().map(file_summary).collect();
     let doc = Document {
         schema_version: SCHEMA_VERSION,
@@ -189,8 +198,23 @@ pub fn write_jsonl(out: &mut dyn Write, findings: &[Finding]) -> std::io::Result
 
 /// Column headers of `--format csv`.
 pub const CSV_HEADERS: [&str; 17] = [
-    "rule_id", "severity", "status", "title", "message", "basis", "unit", "file", "sheet", "line", "voucher", "date",
-    "account", "summary", "payee", "amount", "fingerprint",
+    "rule_id",
+    "severity",
+    "status",
+    "title",
+    "message",
+    "basis",
+    "unit",
+    "file",
+    "sheet",
+    "line",
+    "voucher",
+    "date",
+    "account",
+    "summary",
+    "payee",
+    "amount",
+    "fingerprint",
 ];
 
 /// Writes `--format csv` (UTF-8 with BOM so Excel on Chinese Windows opens it correctly).

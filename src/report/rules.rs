@@ -22,7 +22,11 @@ struct ListEntry<'a> {
     source: &'a str,
 }
 
-pub fn write_list(out: &mut dyn Write, set: &RuleSet, format: InspectFormat) -> std::io::Result<()> {
+pub fn write_list(
+    out: &mut dyn Write,
+    set: &RuleSet,
+    format: InspectFormat,
+) -> std::io::Result<()> {
     let all: Vec<&Rule> = set.rules.iter().chain(&set.retired).collect();
     match format {
         InspectFormat::Json => {
@@ -40,11 +44,22 @@ pub fn write_list(out: &mut dyn Write, set: &RuleSet, format: InspectFormat) -> 
                     source: &r.source,
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut *out, &serde_json::json!({ "rules": entries, "pack_hash": set.pack_hash }))?;
+            serde_json::to_writer_pretty(
+                &mut *out,
+                &serde_json::json!({ "rules": entries, "pack_hash": set.pack_hash }),
+            )?;
             writeln!(out)
         }
         InspectFormat::Text => {
-            writeln!(out, "{} {} {} {} {} 依据", pad("编号", 10), pad("级别", 6), pad("状态", 8), pad("类型", 5), pad("标题", 44))?;
+            writeln!(
+                out,
+                "{} {} {} {} {} 依据",
+                pad("编号", 10),
+                pad("级别", 6),
+                pad("状态", 8),
+                pad("类型", 5),
+                pad("标题", 44)
+            )?;
             for r in all {
                 writeln!(
                     out,
@@ -64,7 +79,14 @@ pub fn write_list(out: &mut dyn Write, set: &RuleSet, format: InspectFormat) -> 
 
 pub fn write_show(out: &mut dyn Write, rule: &Rule) -> std::io::Result<()> {
     writeln!(out, "{}  {}", rule.id, rule.title)?;
-    writeln!(out, "级别: {} ({})  状态: {}  标签: {}", rule.severity.label_zh(), rule.severity.name(), rule.status.name(), rule.tags.join("、"))?;
+    writeln!(
+        out,
+        "级别: {} ({})  状态: {}  标签: {}",
+        rule.severity.label_zh(),
+        rule.severity.name(),
+        rule.status.name(),
+        rule.tags.join("、")
+    )?;
     writeln!(out, "来源文件: {}", rule.source)?;
     writeln!(out, "\n依据: {}", rule.basis_text())?;
     writeln!(out, "  可靠性: {:?}", rule.basis.source_tag)?;
@@ -74,14 +96,22 @@ pub fn write_show(out: &mut dyn Write, rule: &Rule) -> std::io::Result<()> {
     writeln!(out, "\n查什么 (what):\n  {}", rule.docs.what.trim())?;
     writeln!(out, "\n为什么 (why):\n  {}", rule.docs.why.trim())?;
     if !rule.docs.limitations.trim().is_empty() {
-        writeln!(out, "\n局限 (limitations):\n  {}", rule.docs.limitations.trim())?;
+        writeln!(
+            out,
+            "\n局限 (limitations):\n  {}",
+            rule.docs.limitations.trim()
+        )?;
     }
     writeln!(out, "\n范围 (scope): lines = {:?}", rule.scope.lines)?;
     if !rule.scope.accounts.is_empty() {
         writeln!(out, "  科目包含: {}", rule.scope.accounts.join("、"))?;
     }
     if !rule.scope.exclude_accounts.is_empty() {
-        writeln!(out, "  排除科目: {}", rule.scope.exclude_accounts.join("、"))?;
+        writeln!(
+            out,
+            "  排除科目: {}",
+            rule.scope.exclude_accounts.join("、")
+        )?;
     }
     writeln!(out, "条件 (match):")?;
     if let Some(w) = &rule.where_text {
@@ -103,12 +133,19 @@ pub fn write_show(out: &mut dyn Write, rule: &Rule) -> std::io::Result<()> {
             out,
             "  {:>2}. [{}] 「{}」 {} {} {} {}",
             idx + 1,
-            serde_json::to_value(e.expect).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            serde_json::to_value(e.expect)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_string))
+                .unwrap_or_default(),
             e.summary,
             e.account,
             amount,
             e.payee,
-            if e.note.is_empty() { String::new() } else { format!("— {}", e.note) }
+            if e.note.is_empty() {
+                String::new()
+            } else {
+                format!("— {}", e.note)
+            }
         )?;
     }
     Ok(())
@@ -138,7 +175,11 @@ pub fn write_tests(out: &mut dyn Write, results: &[RuleTest]) -> std::io::Result
             if ok { "PASS" } else { "FAIL" },
             t.rule_id,
             t.examples,
-            if t.known_gaps.is_empty() { String::new() } else { format!(", {} known gap(s)", t.known_gaps.len()) },
+            if t.known_gaps.is_empty() {
+                String::new()
+            } else {
+                format!(", {} known gap(s)", t.known_gaps.len())
+            },
             t.source
         )?;
         for f in &t.failures {

@@ -23,7 +23,12 @@ fn yuan(decimal: &str) -> String {
     value::parse_amount(decimal).map_or_else(|_| decimal.to_string(), value::format_fen)
 }
 
-pub fn write_table(out: &mut dyn Write, findings: &[Finding], summary: &Summary, errors: &[FileError]) -> std::io::Result<()> {
+pub fn write_table(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    summary: &Summary,
+    errors: &[FileError],
+) -> std::io::Result<()> {
     writeln!(out, "fundwatch 扫描结果")?;
     writeln!(
         out,
@@ -36,10 +41,22 @@ pub fn write_table(out: &mut dyn Write, findings: &[Finding], summary: &Summary,
         summary.rows_skipped,
         summary.rows_rejected
     )?;
-    writeln!(out, "  支出分录 {} 行，金额 {} 元；规则 {} 条", summary.expense_rows, yuan(&summary.expense_amount), summary.rules_run)?;
+    writeln!(
+        out,
+        "  支出分录 {} 行，金额 {} 元；规则 {} 条",
+        summary.expense_rows,
+        yuan(&summary.expense_amount),
+        summary.rules_run
+    )?;
     let by_sev: Vec<String> = crate::rule::Severity::ALL
         .iter()
-        .map(|s| format!("{} {}", s.label_zh(), summary.findings_by_severity.get(s).copied().unwrap_or(0)))
+        .map(|s| {
+            format!(
+                "{} {}",
+                s.label_zh(),
+                summary.findings_by_severity.get(s).copied().unwrap_or(0)
+            )
+        })
         .collect();
     writeln!(
         out,
@@ -60,7 +77,11 @@ pub fn write_table(out: &mut dyn Write, findings: &[Finding], summary: &Summary,
         }
     }
     if summary.rows_rejected > 0 {
-        writeln!(out, "  （有 {} 行被拒绝，详见 `fundwatch inspect` 或 --format json 的 files[].rejects）", summary.rows_rejected)?;
+        writeln!(
+            out,
+            "  （有 {} 行被拒绝，详见 `fundwatch inspect` 或 --format json 的 files[].rejects）",
+            summary.rows_rejected
+        )?;
     }
     if !summary.by_rule.is_empty() {
         writeln!(out, "\n按规则:")?;
@@ -80,9 +101,24 @@ pub fn write_table(out: &mut dyn Write, findings: &[Finding], summary: &Summary,
         writeln!(out, "\n问题明细:")?;
     }
     for f in findings {
-        let draft = if f.status == crate::rule::Status::Draft { "（草稿）" } else { "" };
-        writeln!(out, "[{}] {} {}{}", f.severity.label_zh(), f.rule_id, f.title, draft)?;
-        let sheet = f.sheet.as_deref().map(|s| format!("[{s}]")).unwrap_or_default();
+        let draft = if f.status == crate::rule::Status::Draft {
+            "（草稿）"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "[{}] {} {}{}",
+            f.severity.label_zh(),
+            f.rule_id,
+            f.title,
+            draft
+        )?;
+        let sheet = f
+            .sheet
+            .as_deref()
+            .map(|s| format!("[{s}]"))
+            .unwrap_or_default();
         writeln!(
             out,
             "    {}  {}{}:{}  凭证 {}  {}  {} 元",
@@ -90,7 +126,11 @@ pub fn write_table(out: &mut dyn Write, findings: &[Finding], summary: &Summary,
             f.file,
             sheet,
             f.line,
-            if f.voucher.is_empty() { "-" } else { &f.voucher },
+            if f.voucher.is_empty() {
+                "-"
+            } else {
+                &f.voucher
+            },
             f.date,
             yuan(&f.amount)
         )?;

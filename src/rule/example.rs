@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 
-use super::file::{Expect, ExampleSpec, Money};
+use super::file::{ExampleSpec, Expect, Money};
 use super::keywords::{HitCache, KeywordSet};
 use super::{Rule, RuleSet};
 use crate::ledger::{ChartVersion, Direction, LedgerFile, Row, chart, value};
@@ -32,7 +32,9 @@ impl RuleTest {
 fn money(m: &Option<Money>) -> Result<i64, String> {
     match m {
         None => Ok(0),
-        Some(Money::Int(i)) => i.checked_mul(100).ok_or_else(|| "amount out of range".to_string()),
+        Some(Money::Int(i)) => i
+            .checked_mul(100)
+            .ok_or_else(|| "amount out of range".to_string()),
         Some(Money::Float(f)) => value::amount_from_f64(*f),
         Some(Money::Text(t)) => value::parse_amount(t),
     }
@@ -43,11 +45,16 @@ pub fn example_ledger(example: &ExampleSpec, display: &str) -> Result<LedgerFile
     let mut file = LedgerFile::empty(display);
     let date = match &example.date {
         Some(text) => value::parse_date(text, None)?,
-        None => NaiveDate::from_ymd_opt(DEFAULT_DATE.0, DEFAULT_DATE.1, DEFAULT_DATE.2).ok_or("bad default date")?,
+        None => NaiveDate::from_ymd_opt(DEFAULT_DATE.0, DEFAULT_DATE.1, DEFAULT_DATE.2)
+            .ok_or("bad default date")?,
     };
     let debit = money(&example.debit)?;
     let credit = money(&example.credit)?;
-    let account = chart::full_path(ChartVersion::for_date(date), &example.account_code, &example.account);
+    let account = chart::full_path(
+        ChartVersion::for_date(date),
+        &example.account_code,
+        &example.account,
+    );
     let s = &mut file.strings;
     let row = Row {
         line: 1,
@@ -60,7 +67,11 @@ pub fn example_ledger(example: &ExampleSpec, display: &str) -> Result<LedgerFile
         account: s.intern(&account),
         debit,
         credit,
-        direction: if debit == 0 && credit != 0 { Direction::Credit } else { Direction::Debit },
+        direction: if debit == 0 && credit != 0 {
+            Direction::Credit
+        } else {
+            Direction::Debit
+        },
         payee: s.intern(&example.payee),
         handler: s.intern(&example.handler),
         department: s.intern(&example.department),
@@ -84,7 +95,12 @@ pub fn test_rule(rule: &Rule, keywords: &KeywordSet) -> RuleTest {
         known_gaps: Vec::new(),
     };
     for (idx, example) in rule.examples.iter().enumerate() {
-        let label = format!("example {} 「{}」{}", idx + 1, example.summary, note(example));
+        let label = format!(
+            "example {} 「{}」{}",
+            idx + 1,
+            example.summary,
+            note(example)
+        );
         let file = match example_ledger(example, &rule.source) {
             Ok(file) => file,
             Err(e) => {
@@ -93,19 +109,30 @@ pub fn test_rule(rule: &Rule, keywords: &KeywordSet) -> RuleTest {
             }
         };
         let mut hits = HitCache::new(keywords, &file);
-        let flagged = file.rows.iter().any(|row| rule.check(row, &file, &mut hits).is_some());
+        let flagged = file
+            .rows
+            .iter()
+            .any(|row| rule.check(row, &file, &mut hits).is_some());
         match (example.expect, flagged) {
             (Expect::Flag, true) | (Expect::Ok, false) => {}
-            (Expect::Flag, false) => test.failures.push(format!("{label}: expected flag, not flagged")),
-            (Expect::Ok, true) => test.failures.push(format!("{label}: expected ok, but flagged")),
-            (Expect::TodoFlag, false) => test.known_gaps.push(format!("{label}: known miss (todo-flag)")),
-            (Expect::TodoOk, true) => test.known_gaps.push(format!("{label}: known false positive (todo-ok)")),
-            (Expect::TodoFlag, true) => test
+            (Expect::Flag, false) => test
                 .failures
-                .push(format!("{label}: marked todo-flag but is now flagged: change it to expect = \"flag\"")),
-            (Expect::TodoOk, false) => test
+                .push(format!("{label}: expected flag, not flagged")),
+            (Expect::Ok, true) => test
                 .failures
-                .push(format!("{label}: marked todo-ok but is no longer flagged: change it to expect = \"ok\"")),
+                .push(format!("{label}: expected ok, but flagged")),
+            (Expect::TodoFlag, false) => test
+                .known_gaps
+                .push(format!("{label}: known miss (todo-flag)")),
+            (Expect::TodoOk, true) => test
+                .known_gaps
+                .push(format!("{label}: known false positive (todo-ok)")),
+            (Expect::TodoFlag, true) => test.failures.push(format!(
+                "{label}: marked todo-flag but is now flagged: change it to expect = \"flag\""
+            )),
+            (Expect::TodoOk, false) => test.failures.push(format!(
+                "{label}: marked todo-ok but is no longer flagged: change it to expect = \"ok\""
+            )),
         }
     }
     test

@@ -57,29 +57,143 @@ impl Ty {
 
 /// (field, English name, Chinese aliases, type, description).
 pub const FIELDS: &[(Field, &str, &[&str], Ty, &str)] = &[
-    (Field::Date, "date", &["日期", "凭证日期", "记账日期"], Ty::Date, "记账日期"),
-    (Field::Year, "year", &["年度", "年"], Ty::Number, "年度 (from date)"),
-    (Field::Month, "month", &["月份", "月"], Ty::Number, "月份 1-12 (from date)"),
-    (Field::Day, "day", &["日"], Ty::Number, "日 1-31 (from date)"),
-    (Field::Weekday, "weekday", &["星期"], Ty::Number, "星期 1 (Mon) … 7 (Sun)"),
-    (Field::Voucher, "voucher", &["凭证号", "凭证字号"], Ty::Text, "凭证字号, normalised (记-12)"),
-    (Field::Entry, "entry", &["分录号", "分录序号"], Ty::Number, "分录序号 within the voucher, 0 if none"),
+    (
+        Field::Date,
+        "date",
+        &["日期", "凭证日期", "记账日期"],
+        Ty::Date,
+        "记账日期",
+    ),
+    (
+        Field::Year,
+        "year",
+        &["年度", "年"],
+        Ty::Number,
+        "年度 (from date)",
+    ),
+    (
+        Field::Month,
+        "month",
+        &["月份", "月"],
+        Ty::Number,
+        "月份 1-12 (from date)",
+    ),
+    (
+        Field::Day,
+        "day",
+        &["日"],
+        Ty::Number,
+        "日 1-31 (from date)",
+    ),
+    (
+        Field::Weekday,
+        "weekday",
+        &["星期"],
+        Ty::Number,
+        "星期 1 (Mon) … 7 (Sun)",
+    ),
+    (
+        Field::Voucher,
+        "voucher",
+        &["凭证号", "凭证字号"],
+        Ty::Text,
+        "凭证字号, normalised (记-12)",
+    ),
+    (
+        Field::Entry,
+        "entry",
+        &["分录号", "分录序号"],
+        Ty::Number,
+        "分录序号 within the voucher, 0 if none",
+    ),
     (Field::Summary, "summary", &["摘要"], Ty::Text, "摘要"),
-    (Field::AccountCode, "account_code", &["科目编码", "科目代码"], Ty::Text, "科目编码"),
-    (Field::Account, "account", &["科目名称", "科目", "会计科目", "科目全名"], Ty::Text, "科目名称 as a full path joined with /"),
-    (Field::Debit, "debit", &["借方", "借方金额"], Ty::Number, "借方金额 (元)"),
-    (Field::Credit, "credit", &["贷方", "贷方金额"], Ty::Number, "贷方金额 (元)"),
-    (Field::Direction, "direction", &["方向"], Ty::Text, "借 or 贷"),
-    (Field::Amount, "amount", &["金额"], Ty::Number, "debit − credit (元); 红字 negative"),
-    (Field::Payee, "payee", &["往来单位", "对方单位", "收款单位"], Ty::Text, "往来单位 / 核算项目 / 供应商 / 客户"),
-    (Field::Handler, "handler", &["经办人", "经办"], Ty::Text, "经办人 (or 职员)"),
+    (
+        Field::AccountCode,
+        "account_code",
+        &["科目编码", "科目代码"],
+        Ty::Text,
+        "科目编码",
+    ),
+    (
+        Field::Account,
+        "account",
+        &["科目名称", "科目", "会计科目", "科目全名"],
+        Ty::Text,
+        "科目名称 as a full path joined with /",
+    ),
+    (
+        Field::Debit,
+        "debit",
+        &["借方", "借方金额"],
+        Ty::Number,
+        "借方金额 (元)",
+    ),
+    (
+        Field::Credit,
+        "credit",
+        &["贷方", "贷方金额"],
+        Ty::Number,
+        "贷方金额 (元)",
+    ),
+    (
+        Field::Direction,
+        "direction",
+        &["方向"],
+        Ty::Text,
+        "借 or 贷",
+    ),
+    (
+        Field::Amount,
+        "amount",
+        &["金额"],
+        Ty::Number,
+        "debit − credit (元); 红字 negative",
+    ),
+    (
+        Field::Payee,
+        "payee",
+        &["往来单位", "对方单位", "收款单位"],
+        Ty::Text,
+        "往来单位 / 核算项目 / 供应商 / 客户",
+    ),
+    (
+        Field::Handler,
+        "handler",
+        &["经办人", "经办"],
+        Ty::Text,
+        "经办人 (or 职员)",
+    ),
     (Field::Department, "department", &["部门"], Ty::Text, "部门"),
     (Field::Project, "project", &["项目"], Ty::Text, "项目"),
-    (Field::Attachments, "attachments", &["附件数"], Ty::Number, "附件数; NULL when not exported"),
-    (Field::Unit, "unit", &["单位", "单位名称"], Ty::Text, "单位 (the union the ledger belongs to)"),
-    (Field::Closing, "closing", &["结转"], Ty::Bool, "true on period-end closing entries"),
+    (
+        Field::Attachments,
+        "attachments",
+        &["附件数"],
+        Ty::Number,
+        "附件数; NULL when not exported",
+    ),
+    (
+        Field::Unit,
+        "unit",
+        &["单位", "单位名称"],
+        Ty::Text,
+        "单位 (the union the ledger belongs to)",
+    ),
+    (
+        Field::Closing,
+        "closing",
+        &["结转"],
+        Ty::Bool,
+        "true on period-end closing entries",
+    ),
     (Field::File, "file", &["文件"], Ty::Text, "input file path"),
-    (Field::Line, "line", &["行号"], Ty::Number, "line in the file"),
+    (
+        Field::Line,
+        "line",
+        &["行号"],
+        Ty::Number,
+        "line in the file",
+    ),
 ];
 
 impl Field {
@@ -93,11 +207,17 @@ impl Field {
     }
 
     pub fn name(self) -> &'static str {
-        FIELDS.iter().find(|(f, ..)| *f == self).map_or("?", |(_, en, ..)| en)
+        FIELDS
+            .iter()
+            .find(|(f, ..)| *f == self)
+            .map_or("?", |(_, en, ..)| en)
     }
 
     pub fn ty(self) -> Ty {
-        FIELDS.iter().find(|(f, ..)| *f == self).map_or(Ty::Text, |(.., ty, _)| *ty)
+        FIELDS
+            .iter()
+            .find(|(f, ..)| *f == self)
+            .map_or(Ty::Text, |(.., ty, _)| *ty)
     }
 
     /// All names (English and Chinese), for error hints.
@@ -165,7 +285,9 @@ pub fn get<'a>(field: Field, row: &Row, file: &'a LedgerFile) -> Value<'a> {
         Field::Handler => text(row.handler),
         Field::Department => text(row.department),
         Field::Project => text(row.project),
-        Field::Attachments => row.attachments.map_or(Value::Null, |n| Value::Number(f64::from(n))),
+        Field::Attachments => row
+            .attachments
+            .map_or(Value::Null, |n| Value::Number(f64::from(n))),
         Field::Unit => text(row.unit),
         Field::Closing => Value::Bool(row.closing),
         Field::File => Value::Text(std::borrow::Cow::Borrowed(file.display.as_str())),

@@ -52,7 +52,11 @@ pub fn embedded_files() -> &'static [(&'static str, &'static str)] {
 
 /// Loads the embedded pack (unless `no_default`) and `dirs`, later packs overriding
 /// earlier ones by id, then drops the `disable`d ids. Returns every error found.
-pub fn load_rules(dirs: &[PathBuf], no_default: bool, disable: &[String]) -> Result<RuleSet, Vec<ConfigError>> {
+pub fn load_rules(
+    dirs: &[PathBuf],
+    no_default: bool,
+    disable: &[String],
+) -> Result<RuleSet, Vec<ConfigError>> {
     let mut packs: Vec<Vec<Source>> = Vec::new();
     let mut errors = Vec::new();
     if !no_default {
@@ -86,25 +90,45 @@ pub fn load_rules(dirs: &[PathBuf], no_default: bool, disable: &[String]) -> Res
             let parsed: RuleFile = match toml::from_str(&source.text) {
                 Ok(parsed) => parsed,
                 Err(e) => {
-                    errors.push(crate::error::toml_error(Path::new(&source.display), &source.text, &e));
+                    errors.push(crate::error::toml_error(
+                        Path::new(&source.display),
+                        &source.text,
+                        &e,
+                    ));
                     continue;
                 }
             };
             let id = parsed.id.get_ref().trim().to_string();
             if let Some(first) = ids_in_pack.get(&id) {
                 errors.push(
-                    ConfigError::at(Path::new(&source.display), &source.text, parsed.id.span().start, format!("duplicate rule id `{id}`"))
-                        .with_hint(format!("`{id}` is already defined in {first}; ids must be unique within a pack")),
+                    ConfigError::at(
+                        Path::new(&source.display),
+                        &source.text,
+                        parsed.id.span().start,
+                        format!("duplicate rule id `{id}`"),
+                    )
+                    .with_hint(format!(
+                        "`{id}` is already defined in {first}; ids must be unique within a pack"
+                    )),
                 );
                 continue;
             }
             if id.is_empty() {
-                errors.push(ConfigError::at(Path::new(&source.display), &source.text, parsed.id.span().start, "rule id is empty"));
+                errors.push(ConfigError::at(
+                    Path::new(&source.display),
+                    &source.text,
+                    parsed.id.span().start,
+                    "rule id is empty",
+                ));
                 continue;
             }
             ids_in_pack.insert(id.clone(), source.display.clone());
             if let Some((_, previous)) = chosen.get(&id) {
-                tracing::info!("rule {id} from {} overrides {}", source.display, all_sources[*previous].display);
+                tracing::info!(
+                    "rule {id} from {} overrides {}",
+                    source.display,
+                    all_sources[*previous].display
+                );
             }
             all_sources.push(source);
             chosen.insert(id, (parsed, all_sources.len() - 1));
@@ -156,7 +180,10 @@ fn disk_sources(dir: &Path) -> Result<Vec<Source>, ConfigError> {
         });
     }
     let mut sources = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| ConfigError {
             path: dir.display().to_string(),
             line: 1,
@@ -165,7 +192,8 @@ fn disk_sources(dir: &Path) -> Result<Vec<Source>, ConfigError> {
             hint: None,
         })?;
         let path = entry.path();
-        if !entry.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some("toml") {
+        if !entry.file_type().is_file() || path.extension().and_then(|e| e.to_str()) != Some("toml")
+        {
             continue;
         }
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(path, &e))?;
@@ -196,7 +224,11 @@ fn offset_in_value(text: &str, span: std::ops::Range<usize>, line: u64, column: 
     let mut offset = 0;
     for (idx, l) in content.split_inclusive('\n').enumerate() {
         if idx + 1 == line as usize {
-            let col_bytes: usize = l.chars().take(column.saturating_sub(1) as usize).map(char::len_utf8).sum();
+            let col_bytes: usize = l
+                .chars()
+                .take(column.saturating_sub(1) as usize)
+                .map(char::len_utf8)
+                .sum();
             return start + offset + col_bytes;
         }
         offset += l.len();
@@ -204,7 +236,11 @@ fn offset_in_value(text: &str, span: std::ops::Range<usize>, line: u64, column: 
     start
 }
 
-fn compile(parsed: RuleFile, source: &Source, interner: &mut KeywordInterner) -> Result<Rule, Vec<ConfigError>> {
+fn compile(
+    parsed: RuleFile,
+    source: &Source,
+    interner: &mut KeywordInterner,
+) -> Result<Rule, Vec<ConfigError>> {
     let path = Path::new(&source.display);
     let text = &source.text;
     let mut errors = Vec::new();
@@ -225,10 +261,9 @@ fn compile(parsed: RuleFile, source: &Source, interner: &mut KeywordInterner) ->
             Ok(expr) => condition = Some(expr),
             Err(e) => {
                 let at = offset_in_value(text, spanned.span(), e.line, e.column);
-                errors.push(
-                    ConfigError::at(path, text, at, e.message)
-                        .with_hint("fields can be English or Chinese, e.g. `金额 >= 5000 AND 摘要 LIKE '%慰问%'`"),
-                );
+                errors.push(ConfigError::at(path, text, at, e.message).with_hint(
+                    "fields can be English or Chinese, e.g. `金额 >= 5000 AND 摘要 LIKE '%慰问%'`",
+                ));
             }
         }
     }
@@ -247,10 +282,19 @@ fn compile(parsed: RuleFile, source: &Source, interner: &mut KeywordInterner) ->
                 keyword_text.push((field.name().to_string(), describe(spec.get_ref())));
                 keywords.push(cond);
             }
-            Err((at, msg)) => errors.push(ConfigError::at(path, text, at.unwrap_or(spec.span().start), msg)),
+            Err((at, msg)) => errors.push(ConfigError::at(
+                path,
+                text,
+                at.unwrap_or(spec.span().start),
+                msg,
+            )),
         }
         let spec = spec.get_ref();
-        if spec.any.is_empty() && spec.all.is_empty() && spec.groups.is_empty() && spec.any_file.is_none() {
+        if spec.any.is_empty()
+            && spec.all.is_empty()
+            && spec.groups.is_empty()
+            && spec.any_file.is_none()
+        {
             errors.push(ConfigError::at(
                 path,
                 text,
@@ -267,12 +311,23 @@ fn compile(parsed: RuleFile, source: &Source, interner: &mut KeywordInterner) ->
             "rule has no condition: add `[match] where = …` or a keyword list",
         ));
     }
-    if !parsed.examples.iter().any(|e| e.expect == super::file::Expect::Flag)
-        || !parsed.examples.iter().any(|e| e.expect == super::file::Expect::Ok)
+    if !parsed
+        .examples
+        .iter()
+        .any(|e| e.expect == super::file::Expect::Flag)
+        || !parsed
+            .examples
+            .iter()
+            .any(|e| e.expect == super::file::Expect::Ok)
     {
         errors.push(
-            ConfigError::at(path, text, parsed.id.span().start, "rule needs at least one `flag` and one `ok` example")
-                .with_hint("add [[examples]] rows with expect = \"flag\" and expect = \"ok\""),
+            ConfigError::at(
+                path,
+                text,
+                parsed.id.span().start,
+                "rule needs at least one `flag` and one `ok` example",
+            )
+            .with_hint("add [[examples]] rows with expect = \"flag\" and expect = \"ok\""),
         );
     }
     let Some(message) = message.filter(|_| errors.is_empty()) else {
@@ -372,7 +427,10 @@ fn keyword_cond(
             .filter(|l| !l.is_empty())
             .collect();
         if words.is_empty() {
-            return Err((Some(file.span().start), format!("keyword file `{rel}` has no keywords")));
+            return Err((
+                Some(file.span().start),
+                format!("keyword file `{rel}` has no keywords"),
+            ));
         }
         any.extend(ids(&words)?);
     }
@@ -389,14 +447,19 @@ fn keyword_cond(
 fn read_sibling(source: &Source, rel: &str) -> Result<String, String> {
     if let Some(dir) = &source.dir {
         let path = dir.join(rel);
-        return std::fs::read_to_string(&path).map_err(|e| format!("cannot read keyword file `{}`: {e}", path.display()));
+        return std::fs::read_to_string(&path)
+            .map_err(|e| format!("cannot read keyword file `{}`: {e}", path.display()));
     }
     let base = source
         .embedded_rel
         .as_deref()
         .and_then(|r| r.rsplit_once('/').map(|(d, _)| d.to_string()))
         .unwrap_or_default();
-    let mut parts: Vec<&str> = if base.is_empty() { Vec::new() } else { base.split('/').collect() };
+    let mut parts: Vec<&str> = if base.is_empty() {
+        Vec::new()
+    } else {
+        base.split('/').collect()
+    };
     for piece in rel.split('/') {
         match piece {
             "." | "" => {}

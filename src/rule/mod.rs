@@ -23,7 +23,17 @@ use keywords::{HitCache, KeywordCond};
 
 /// How serious a finding is. Ordered: `info < low < medium < high < critical`.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    clap::ValueEnum,
 )]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -108,8 +118,12 @@ impl Scope {
             Lines::All => true,
         };
         in_lines
-            && (self.accounts.is_empty() || self.accounts.iter().any(|a| account.contains(a.as_str())))
-            && !self.exclude_accounts.iter().any(|a| account.contains(a.as_str()))
+            && (self.accounts.is_empty()
+                || self.accounts.iter().any(|a| account.contains(a.as_str())))
+            && !self
+                .exclude_accounts
+                .iter()
+                .any(|a| account.contains(a.as_str()))
     }
 }
 

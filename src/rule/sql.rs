@@ -86,14 +86,19 @@ pub enum Expr {
 /// Parses and type-checks `sql`, which must be a boolean expression.
 pub fn compile(sql: &str) -> Result<Expr, SqlError> {
     let dialect = GenericDialect {};
-    let mut parser = Parser::new(&dialect).try_with_sql(sql).map_err(parser_error)?;
+    let mut parser = Parser::new(&dialect)
+        .try_with_sql(sql)
+        .map_err(parser_error)?;
     let ast = parser.parse_expr().map_err(parser_error)?;
     let next = parser.peek_token();
     if next.token != Token::EOF {
         return Err(SqlError {
             line: next.span.start.line.max(1),
             column: next.span.start.column.max(1),
-            message: format!("unexpected `{}` after the condition (did you mean AND/OR?)", next.token),
+            message: format!(
+                "unexpected `{}` after the condition (did you mean AND/OR?)",
+                next.token
+            ),
         });
     }
     let (expr, ty) = Compiler.expr(&ast)?;
@@ -101,7 +106,10 @@ pub fn compile(sql: &str) -> Result<Expr, SqlError> {
         return Err(SqlError {
             line: 1,
             column: 1,
-            message: format!("the condition is a {}, not true/false (add a comparison such as `>= 1000`)", ty.label()),
+            message: format!(
+                "the condition is a {}, not true/false (add a comparison such as `>= 1000`)",
+                ty.label()
+            ),
         });
     }
     Ok(expr)
@@ -112,7 +120,12 @@ fn parser_error(err: ParserError) -> SqlError {
     // sqlparser reports "… at Line: 1, Column: 17".
     let number_after = |key: &str| -> Option<u64> {
         let pos = text.rfind(key)? + key.len();
-        text[pos..].trim_start().split(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+        text[pos..]
+            .trim_start()
+            .split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
     };
     let line = number_after("Line:").unwrap_or(1);
     let column = number_after("Column:").unwrap_or(1);
@@ -160,9 +173,14 @@ impl Compiler {
                 let (inner, ty) = self.expr(expr)?;
                 match (op, ty) {
                     (UnaryOperator::Not, Ty::Bool) => Ok((Expr::Not(Box::new(inner)), Ty::Bool)),
-                    (UnaryOperator::Minus, Ty::Number) => Ok((Expr::Neg(Box::new(inner)), Ty::Number)),
+                    (UnaryOperator::Minus, Ty::Number) => {
+                        Ok((Expr::Neg(Box::new(inner)), Ty::Number))
+                    }
                     (UnaryOperator::Plus, Ty::Number) => Ok((inner, Ty::Number)),
-                    _ => Err(here(format!("`{op}` cannot be applied to a {}", ty.label()))),
+                    _ => Err(here(format!(
+                        "`{op}` cannot be applied to a {}",
+                        ty.label()
+                    ))),
                 }
             }
             A::BinaryOp { left, op, right } => self.binary(ast, left, op, right),
@@ -180,12 +198,17 @@ impl Compiler {
                 pattern,
                 escape_char: None,
             } => self.like(expr, pattern, *negated, true),
-            A::InList { expr, list, negated } => {
+            A::InList {
+                expr,
+                list,
+                negated,
+            } => {
                 let (inner, ty) = self.expr(expr)?;
                 let mut items = Vec::with_capacity(list.len());
                 for item in list {
                     let (compiled, item_ty) = self.expr(item)?;
-                    items.push(coerce(compiled, item_ty, ty).map_err(|m| err_at(span_of(item), m))?);
+                    items
+                        .push(coerce(compiled, item_ty, ty).map_err(|m| err_at(span_of(item), m))?);
                 }
                 Ok((
                     Expr::InList {
@@ -212,7 +235,14 @@ impl Compiler {
                     Box::new(Expr::Cmp(CmpOp::Ge, inner.clone(), Box::new(lo))),
                     Box::new(Expr::Cmp(CmpOp::Le, inner, Box::new(hi))),
                 );
-                Ok((if *negated { Expr::Not(Box::new(within)) } else { within }, Ty::Bool))
+                Ok((
+                    if *negated {
+                        Expr::Not(Box::new(within))
+                    } else {
+                        within
+                    },
+                    Ty::Bool,
+                ))
             }
             A::IsNull(inner) | A::IsNotNull(inner) => {
                 let (compiled, _) = self.expr(inner)?;
@@ -227,7 +257,10 @@ impl Compiler {
             A::IsTrue(inner) | A::IsFalse(inner) | A::IsNotTrue(inner) | A::IsNotFalse(inner) => {
                 let (compiled, ty) = self.expr(inner)?;
                 if ty != Ty::Bool {
-                    return Err(here(format!("IS TRUE/FALSE needs a boolean, found a {}", ty.label())));
+                    return Err(here(format!(
+                        "IS TRUE/FALSE needs a boolean, found a {}",
+                        ty.label()
+                    )));
                 }
                 let want = matches!(ast, A::IsTrue(_) | A::IsNotFalse(_));
                 Ok((
@@ -236,7 +269,9 @@ impl Compiler {
                 ))
             }
             A::Function(function) => self.function(ast, function),
-            other => Err(here(format!("`{other}` is not supported in rule conditions"))),
+            other => Err(here(format!(
+                "`{other}` is not supported in rule conditions"
+            ))),
         }
     }
 
@@ -253,12 +288,20 @@ impl Compiler {
             Some(field) => Ok((Expr::Field(field), field.ty())),
             None => Err(err_at(
                 ident.span,
-                format!("unknown field `{}` (known: {})", ident.value, Field::all_names()),
+                format!(
+                    "unknown field `{}` (known: {})",
+                    ident.value,
+                    Field::all_names()
+                ),
             )),
         }
     }
 
-    fn value(&self, value: &ast::Value, span: sqlparser::tokenizer::Span) -> Result<(Expr, Ty), SqlError> {
+    fn value(
+        &self,
+        value: &ast::Value,
+        span: sqlparser::tokenizer::Span,
+    ) -> Result<(Expr, Ty), SqlError> {
         match value {
             ast::Value::Number(text, _) => text
                 .parse::<f64>()
@@ -266,24 +309,43 @@ impl Compiler {
                 .filter(|n| n.is_finite())
                 .map(|n| (Expr::Number(n), Ty::Number))
                 .ok_or_else(|| err_at(span, format!("bad number `{text}`"))),
-            ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => Ok((Expr::Text(s.clone()), Ty::Text)),
+            ast::Value::SingleQuotedString(s) | ast::Value::DoubleQuotedString(s) => {
+                Ok((Expr::Text(s.clone()), Ty::Text))
+            }
             ast::Value::Boolean(b) => Ok((Expr::Bool(*b), Ty::Bool)),
             ast::Value::Null => Ok((Expr::Null, Ty::Text)),
             other => Err(err_at(span, format!("literal `{other}` is not supported"))),
         }
     }
 
-    fn binary(&self, whole: &ast::Expr, left: &ast::Expr, op: &BinaryOperator, right: &ast::Expr) -> Result<(Expr, Ty), SqlError> {
+    fn binary(
+        &self,
+        whole: &ast::Expr,
+        left: &ast::Expr,
+        op: &BinaryOperator,
+        right: &ast::Expr,
+    ) -> Result<(Expr, Ty), SqlError> {
         let (l, lt) = self.expr(left)?;
         let (r, rt) = self.expr(right)?;
         let here = |message: String| err_at(span_of(whole), message);
         match op {
             BinaryOperator::And | BinaryOperator::Or => {
                 if lt != Ty::Bool || rt != Ty::Bool {
-                    return Err(here(format!("{op} needs conditions on both sides, found {} and {}", lt.label(), rt.label())));
+                    return Err(here(format!(
+                        "{op} needs conditions on both sides, found {} and {}",
+                        lt.label(),
+                        rt.label()
+                    )));
                 }
                 let (l, r) = (Box::new(l), Box::new(r));
-                Ok((if *op == BinaryOperator::And { Expr::And(l, r) } else { Expr::Or(l, r) }, Ty::Bool))
+                Ok((
+                    if *op == BinaryOperator::And {
+                        Expr::And(l, r)
+                    } else {
+                        Expr::Or(l, r)
+                    },
+                    Ty::Bool,
+                ))
             }
             BinaryOperator::Eq
             | BinaryOperator::NotEq
@@ -309,9 +371,16 @@ impl Compiler {
                 };
                 Ok((Expr::Cmp(cmp, Box::new(l), Box::new(r)), Ty::Bool))
             }
-            BinaryOperator::Plus | BinaryOperator::Minus | BinaryOperator::Multiply | BinaryOperator::Divide => {
+            BinaryOperator::Plus
+            | BinaryOperator::Minus
+            | BinaryOperator::Multiply
+            | BinaryOperator::Divide => {
                 if lt != Ty::Number || rt != Ty::Number {
-                    return Err(here(format!("arithmetic needs numbers, found {} and {}", lt.label(), rt.label())));
+                    return Err(here(format!(
+                        "arithmetic needs numbers, found {} and {}",
+                        lt.label(),
+                        rt.label()
+                    )));
                 }
                 let arith = match op {
                     BinaryOperator::Plus => ArithOp::Add,
@@ -321,18 +390,32 @@ impl Compiler {
                 };
                 Ok((Expr::Arith(arith, Box::new(l), Box::new(r)), Ty::Number))
             }
-            other => Err(here(format!("operator `{other}` is not supported in rule conditions"))),
+            other => Err(here(format!(
+                "operator `{other}` is not supported in rule conditions"
+            ))),
         }
     }
 
-    fn like(&self, expr: &ast::Expr, pattern: &ast::Expr, negated: bool, case_insensitive: bool) -> Result<(Expr, Ty), SqlError> {
+    fn like(
+        &self,
+        expr: &ast::Expr,
+        pattern: &ast::Expr,
+        negated: bool,
+        case_insensitive: bool,
+    ) -> Result<(Expr, Ty), SqlError> {
         let (inner, ty) = self.expr(expr)?;
         if ty != Ty::Text {
-            return Err(err_at(span_of(expr), format!("LIKE needs a text field, found a {}", ty.label())));
+            return Err(err_at(
+                span_of(expr),
+                format!("LIKE needs a text field, found a {}", ty.label()),
+            ));
         }
         let (pat, _) = self.expr(pattern)?;
         let Expr::Text(text) = pat else {
-            return Err(err_at(span_of(pattern), "LIKE needs a quoted pattern such as '%慰问%'".to_string()));
+            return Err(err_at(
+                span_of(pattern),
+                "LIKE needs a quoted pattern such as '%慰问%'".to_string(),
+            ));
         };
         Ok((
             Expr::Like {
@@ -344,7 +427,11 @@ impl Compiler {
         ))
     }
 
-    fn function(&self, whole: &ast::Expr, function: &ast::Function) -> Result<(Expr, Ty), SqlError> {
+    fn function(
+        &self,
+        whole: &ast::Expr,
+        function: &ast::Function,
+    ) -> Result<(Expr, Ty), SqlError> {
         let name = function.name.to_string().to_ascii_lowercase();
         let here = |message: String| err_at(span_of(whole), message);
         let args: Vec<&ast::Expr> = match &function.args {
@@ -363,14 +450,22 @@ impl Compiler {
             "lower" => (Func::Lower, Ty::Text, Ty::Text),
             "upper" => (Func::Upper, Ty::Text, Ty::Text),
             "abs" => (Func::Abs, Ty::Number, Ty::Number),
-            _ => return Err(here(format!("unknown function `{name}` (known: length, lower, upper, abs)"))),
+            _ => {
+                return Err(here(format!(
+                    "unknown function `{name}` (known: length, lower, upper, abs)"
+                )));
+            }
         };
         let [arg] = args.as_slice() else {
             return Err(here(format!("`{name}` takes one argument")));
         };
         let (compiled, ty) = self.expr(arg)?;
         if ty != want {
-            return Err(here(format!("`{name}` needs a {}, found a {}", want.label(), ty.label())));
+            return Err(here(format!(
+                "`{name}` needs a {}, found a {}",
+                want.label(),
+                ty.label()
+            )));
         }
         Ok((Expr::Func(func, Box::new(compiled)), out))
     }
@@ -385,7 +480,11 @@ fn coerce(expr: Expr, ty: Ty, want: Ty) -> Result<Expr, String> {
         (Expr::Text(text), Ty::Date) => crate::ledger::value::parse_date(&text, None)
             .map(Expr::Date)
             .map_err(|_| format!("`{text}` is not a date (write 'YYYY-MM-DD')")),
-        (_, _) => Err(format!("cannot compare a {} with a {}", ty.label(), want.label())),
+        (_, _) => Err(format!(
+            "cannot compare a {} with a {}",
+            ty.label(),
+            want.label()
+        )),
     }
 }
 
@@ -400,10 +499,18 @@ pub struct LikePattern {
 
 impl LikePattern {
     pub fn new(pattern: &str, case_insensitive: bool) -> LikePattern {
-        let text = if case_insensitive { pattern.to_lowercase() } else { pattern.to_string() };
+        let text = if case_insensitive {
+            pattern.to_lowercase()
+        } else {
+            pattern.to_string()
+        };
         let parts: Vec<Vec<Option<char>>> = text
             .split('%')
-            .map(|seg| seg.chars().map(|c| if c == '_' { None } else { Some(c) }).collect())
+            .map(|seg| {
+                seg.chars()
+                    .map(|c| if c == '_' { None } else { Some(c) })
+                    .collect()
+            })
             .collect();
         LikePattern {
             anchored_start: !text.starts_with('%'),
@@ -423,7 +530,11 @@ impl LikePattern {
         };
         let chars: Vec<char> = text.chars().collect();
         let seg_at = |seg: &[Option<char>], at: usize| -> bool {
-            at + seg.len() <= chars.len() && seg.iter().zip(&chars[at..]).all(|(p, c)| p.is_none_or(|p| p == *c))
+            at + seg.len() <= chars.len()
+                && seg
+                    .iter()
+                    .zip(&chars[at..])
+                    .all(|(p, c)| p.is_none_or(|p| p == *c))
         };
         let n = self.parts.len();
         if n == 1 {
@@ -485,11 +596,19 @@ impl Expr {
                 },
             },
             Expr::Cmp(op, l, r) => compare(*op, &l.eval(row, file), &r.eval(row, file)),
-            Expr::Like { expr, pattern, negated } => match expr.eval(row, file) {
+            Expr::Like {
+                expr,
+                pattern,
+                negated,
+            } => match expr.eval(row, file) {
                 Value::Text(t) => Value::Bool(pattern.matches(&t) != *negated),
                 _ => Value::Null,
             },
-            Expr::InList { expr, list, negated } => {
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => {
                 let v = expr.eval(row, file);
                 if v == Value::Null {
                     return Value::Null;
@@ -527,8 +646,12 @@ impl Expr {
             },
             Expr::Func(func, arg) => match (func, arg.eval(row, file)) {
                 (Func::Length, Value::Text(t)) => Value::Number(t.chars().count() as f64),
-                (Func::Lower, Value::Text(t)) => Value::Text(std::borrow::Cow::Owned(t.to_lowercase())),
-                (Func::Upper, Value::Text(t)) => Value::Text(std::borrow::Cow::Owned(t.to_uppercase())),
+                (Func::Lower, Value::Text(t)) => {
+                    Value::Text(std::borrow::Cow::Owned(t.to_lowercase()))
+                }
+                (Func::Upper, Value::Text(t)) => {
+                    Value::Text(std::borrow::Cow::Owned(t.to_uppercase()))
+                }
                 (Func::Abs, Value::Number(n)) => Value::Number(n.abs()),
                 _ => Value::Null,
             },
@@ -593,7 +716,11 @@ mod tests {
     fn reports_errors_with_columns() {
         let err = compile("金额 >= 5000 AND 不存在 = 1").unwrap_err();
         assert_eq!((err.line, err.column), (1, 16));
-        assert!(err.message.contains("unknown field `不存在`"), "{}", err.message);
+        assert!(
+            err.message.contains("unknown field `不存在`"),
+            "{}",
+            err.message
+        );
         let err = compile("amount >= ").unwrap_err();
         assert!(err.message.contains("does not parse"), "{}", err.message);
         let err = compile("summary >= 5").unwrap_err();

@@ -38,7 +38,10 @@ impl Template {
                 continue;
             }
             if brace == b'}' {
-                return Err((offset + pos, "unmatched `}` in message (write `}}` for a brace)".to_string()));
+                return Err((
+                    offset + pos,
+                    "unmatched `}` in message (write `}}` for a brace)".to_string(),
+                ));
             }
             let Some(end) = after.find('}') else {
                 return Err((offset + pos, "unclosed `{` in message".to_string()));
@@ -53,7 +56,10 @@ impl Template {
                     None => {
                         return Err((
                             offset + pos,
-                            format!("unknown placeholder `{{{name}}}` (known: matched, title, id, and fields: {})", Field::all_names()),
+                            format!(
+                                "unknown placeholder `{{{name}}}` (known: matched, title, id, and fields: {})",
+                                Field::all_names()
+                            ),
                         ));
                     }
                 },
@@ -76,7 +82,14 @@ impl Template {
     }
 
     /// Fills the template for one row.
-    pub fn render(&self, row: &Row, file: &LedgerFile, matched: &[String], id: &str, title: &str) -> String {
+    pub fn render(
+        &self,
+        row: &Row,
+        file: &LedgerFile,
+        matched: &[String],
+        id: &str,
+        title: &str,
+    ) -> String {
         let mut out = String::new();
         for part in &self.parts {
             match part {

@@ -84,7 +84,7 @@ mod tests {
         assert_eq!(fa, sorted);
         let other = temp_dir("det-c");
         write_sample_data(&other, 7).unwrap();
-        let k3 = "ledgers/一中工会-金蝶K3凭证引出.csv";
+        let k3 = "ledgers/一中工会.csv";
         assert_ne!(
             fs::read(a.join(k3)).unwrap(),
             fs::read(other.join(k3)).unwrap()
@@ -99,11 +99,8 @@ mod tests {
         let dir = temp_dir("gbk");
         write_sample_data(&dir, 20251).unwrap();
         for (rel, first) in [
-            (
-                "ledgers/一中工会-金蝶K3凭证引出.csv",
-                "凭证日期,会计年度,会计期间,凭证字",
-            ),
-            ("ledgers/机械厂工会-序时账.xls", "日期\t凭证号\t摘要"),
+            ("ledgers/一中工会.csv", "凭证日期,会计年度,会计期间,凭证字"),
+            ("ledgers/机械厂工会.xls", "日期\t凭证号\t摘要"),
         ] {
             let bytes = fs::read(dir.join(rel)).unwrap();
             let (text, had_errors) = encoding_rs::GB18030.decode_without_bom_handling(&bytes);
@@ -114,12 +111,12 @@ mod tests {
                 "{rel} should not be UTF-8"
             );
         }
-        let k3 = fs::read(dir.join("ledgers/一中工会-金蝶K3凭证引出.csv")).unwrap();
+        let k3 = fs::read(dir.join("ledgers/一中工会.csv")).unwrap();
         let (text, _) = encoding_rs::GB18030.decode_without_bom_handling(&k3);
         let header = text.lines().next().unwrap();
         assert_eq!(header.split(',').count(), 37);
         assert!(text.contains("职工活动支出_会员活动支出") && text.contains("供应商---"));
-        let jdy = fs::read(dir.join("ledgers/城建集团工会-金蝶精斗云.csv")).unwrap();
+        let jdy = fs::read(dir.join("ledgers/城建集团工会.csv")).unwrap();
         assert!(jdy.starts_with(&[0xEF, 0xBB, 0xBF]));
         let readme = fs::read_to_string(dir.join("README.md")).unwrap();
         assert!(readme.contains("cargo run -- synth sample --out sample-data --seed 20251"));

@@ -107,8 +107,9 @@ fn files_table(w: &mut String, books: &[Book]) {
     let _ = writeln!(
         w,
         "\nEntry rows count voucher lines only: title, header, 期初余额, 本月合计, 本年累计, \
-         承前页 and 过次页 rows are not counted. No ledger has a unit column; the unit is the \
-         part of the file name before `-`.\n"
+         承前页 and 过次页 rows are not counted. No ledger has a unit column: the U8 and 明细账 \
+         files name the unit in a `单位名称` title row, the other three are named after their unit \
+         (fundwatch takes the file name without extension).\n"
     );
 }
 

@@ -26,7 +26,7 @@ pub struct Spec {
 
 pub const SPECS: [Spec; 5] = [
     Spec {
-        path: "ledgers/一中工会-金蝶K3凭证引出.csv",
+        path: "ledgers/一中工会.csv",
         dialect: "金蝶 K/3·KIS 凭证引出 (37 columns)",
         container: "CSV, GBK, CRLF",
         unit: &names::SCHOOL,
@@ -46,7 +46,7 @@ pub const SPECS: [Spec; 5] = [
         label: yonyou::voucher_label,
     },
     Spec {
-        path: "ledgers/城建集团工会-金蝶精斗云.csv",
+        path: "ledgers/城建集团工会.csv",
         dialect: "金蝶精斗云 / KIS 云 凭证",
         container: "CSV, UTF-8 with BOM, CRLF",
         unit: &names::BUILDER,
@@ -66,7 +66,7 @@ pub const SPECS: [Spec; 5] = [
         label: yonyou::voucher_label,
     },
     Spec {
-        path: "ledgers/机械厂工会-序时账.xls",
+        path: "ledgers/机械厂工会.xls",
         dialect: "generic layout (no unit column)",
         container: "fake .xls: tab-separated text, GBK, CRLF",
         unit: &names::FACTORY,

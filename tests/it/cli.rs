@@ -5,10 +5,24 @@ use crate::{code, json, run, run_in, stderr, stdout};
 #[test]
 fn exit_codes_follow_fail_on() {
     let out = run(&["scan", "sample-data/ledgers", "--format", "json"]);
-    assert_eq!(code(&out), 1, "sample data has high findings\n{}", stderr(&out));
-    let out = run(&["scan", "sample-data/ledgers", "--format", "json", "--fail-on", "critical"]);
+    assert_eq!(
+        code(&out),
+        1,
+        "sample data has high findings\n{}",
+        stderr(&out)
+    );
+    let out = run(&[
+        "scan",
+        "sample-data/ledgers",
+        "--format",
+        "json",
+        "--fail-on",
+        "critical",
+    ]);
     let doc = json(&out);
-    let critical = doc["summary"]["findings_by_severity"]["critical"].as_u64().unwrap();
+    let critical = doc["summary"]["findings_by_severity"]["critical"]
+        .as_u64()
+        .unwrap();
     assert_eq!(code(&out), if critical > 0 { 1 } else { 0 });
     let out = run(&["scan", "no/such/dir"]);
     assert_eq!(code(&out), 2);
@@ -25,17 +39,35 @@ fn json_document_shape() {
     let findings = doc["findings"].as_array().unwrap();
     assert!(!findings.is_empty());
     for key in [
-        "rule_id", "severity", "title", "message", "basis", "unit", "file", "line", "voucher", "date", "account", "summary", "payee",
-        "amount", "fingerprint",
+        "rule_id",
+        "severity",
+        "title",
+        "message",
+        "basis",
+        "unit",
+        "file",
+        "line",
+        "voucher",
+        "date",
+        "account",
+        "summary",
+        "payee",
+        "amount",
+        "fingerprint",
     ] {
         assert!(findings[0].get(key).is_some(), "finding has `{key}`");
     }
     let s = &doc["summary"];
     assert_eq!(
         s["rows_read"].as_u64().unwrap(),
-        s["rows_accepted"].as_u64().unwrap() + s["rows_skipped"].as_u64().unwrap() + s["rows_rejected"].as_u64().unwrap()
+        s["rows_accepted"].as_u64().unwrap()
+            + s["rows_skipped"].as_u64().unwrap()
+            + s["rows_rejected"].as_u64().unwrap()
     );
-    assert_eq!((s["findings"].as_u64().unwrap() + s["draft_findings"].as_u64().unwrap()) as usize, findings.len());
+    assert_eq!(
+        (s["findings"].as_u64().unwrap() + s["draft_findings"].as_u64().unwrap()) as usize,
+        findings.len()
+    );
 }
 
 #[test]
@@ -45,7 +77,12 @@ fn output_is_deterministic_across_threads_and_input_order() {
     assert_eq!(one.stdout, many.stdout);
     let mut files: Vec<String> = std::fs::read_dir(crate::root().join("sample-data/ledgers"))
         .unwrap()
-        .map(|e| format!("sample-data/ledgers/{}", e.unwrap().file_name().to_string_lossy()))
+        .map(|e| {
+            format!(
+                "sample-data/ledgers/{}",
+                e.unwrap().file_name().to_string_lossy()
+            )
+        })
         .collect();
     files.sort();
     files.reverse();
@@ -67,8 +104,16 @@ fn jsonl_csv_and_table_agree() {
     assert_eq!(text.lines().count(), n + 1);
     let active = json_doc["summary"]["findings"].as_u64().unwrap();
     let table = run(&["scan", "sample-data/ledgers"]);
-    assert!(stdout(&table).contains(&format!("发现问题 {active} 项")), "{}", stdout(&table));
-    assert_eq!(stdout(&table).matches("\n[").count(), n, "every finding is listed in the table");
+    assert!(
+        stdout(&table).contains(&format!("发现问题 {active} 项")),
+        "{}",
+        stdout(&table)
+    );
+    assert_eq!(
+        stdout(&table).matches("\n[").count(),
+        n,
+        "every finding is listed in the table"
+    );
 }
 
 #[test]
@@ -82,11 +127,21 @@ fn config_file_makes_the_job_one_command() {
     .unwrap();
     let out = run_in(dir.path(), &["scan"]);
     let doc = json(&out);
-    assert!(doc["findings"].as_array().unwrap().iter().all(|f| f["rule_id"] != "NEG-001"));
+    assert!(
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|f| f["rule_id"] != "NEG-001")
+    );
     std::fs::write(dir.path().join("fundwatch.toml"), "[scan]\npathz = []\n").unwrap();
     let out = run_in(dir.path(), &["scan"]);
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("fundwatch.toml:2:1: unknown field `pathz`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("fundwatch.toml:2:1: unknown field `pathz`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -105,9 +160,16 @@ fn rules_commands() {
 #[test]
 fn a_wrong_example_fails_rules_test() {
     let dir = tempfile::tempdir().unwrap();
-    let rule = std::fs::read_to_string(crate::root().join("tests/fixtures/bad-rules/dup/a.toml")).unwrap();
+    let rule =
+        std::fs::read_to_string(crate::root().join("tests/fixtures/bad-rules/dup/a.toml")).unwrap();
     // The `ok` example says 春节慰问品; claim it must be flagged.
-    let wrong = rule.replacen("expect = \"ok\"", "expect = \"flag\"", 1).replacen("expect = \"flag\"\nsummary = \"购物卡\"", "expect = \"ok\"\nsummary = \"购物卡\"", 1);
+    let wrong = rule
+        .replacen("expect = \"ok\"", "expect = \"flag\"", 1)
+        .replacen(
+            "expect = \"flag\"\nsummary = \"购物卡\"",
+            "expect = \"ok\"\nsummary = \"购物卡\"",
+            1,
+        );
     std::fs::create_dir(dir.path().join("r")).unwrap();
     std::fs::write(dir.path().join("r/rule.toml"), wrong).unwrap();
     let out = run_in(dir.path(), &["rules", "test", "r"]);
@@ -119,15 +181,32 @@ fn a_wrong_example_fails_rules_test() {
 #[test]
 fn override_a_shipped_rule_by_id() {
     let dir = tempfile::tempdir().unwrap();
-    let shipped = std::fs::read_to_string(crate::root().join("rules/negative-list/shopping-cards.toml")).unwrap();
+    let shipped =
+        std::fs::read_to_string(crate::root().join("rules/negative-list/shopping-cards.toml"))
+            .unwrap();
     let tightened = shipped.replacen("severity = \"high\"", "severity = \"critical\"", 1);
     assert_ne!(shipped, tightened, "fixture assumption: NEG-001 is high");
     std::fs::create_dir(dir.path().join("mine")).unwrap();
     std::fs::write(dir.path().join("mine/cards.toml"), tightened).unwrap();
     let ledgers = crate::root().join("sample-data/ledgers");
-    let out = run_in(dir.path(), &["scan", "--rules", "mine", "--format", "json", ledgers.to_str().unwrap()]);
+    let out = run_in(
+        dir.path(),
+        &[
+            "scan",
+            "--rules",
+            "mine",
+            "--format",
+            "json",
+            ledgers.to_str().unwrap(),
+        ],
+    );
     let doc = json(&out);
-    let cards: Vec<_> = doc["findings"].as_array().unwrap().iter().filter(|f| f["rule_id"] == "NEG-001").collect();
+    let cards: Vec<_> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "NEG-001")
+        .collect();
     assert!(!cards.is_empty());
     assert!(cards.iter().all(|f| f["severity"] == "critical"));
 }

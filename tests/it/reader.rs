@@ -44,12 +44,42 @@ const K3_HEADER: &str = "凭证日期,会计年度,会计期间,凭证字,凭证
 #[test]
 fn kingdee_k3_gbk_csv() {
     let dir = tempfile::tempdir().unwrap();
-    let row = |date: &str, no: &str, code: &str, name: &str, d: &str, c: &str, summary: &str, aux: &str, entry: &str| {
-        format!("{date},2025,1,记,{no},{code},{name},RMB,人民币,0,{d},{c},张三,李四,,王五,赵六,,,{summary},0,,0,,{date},,2,1,总账,,公司汇率,1,{entry},{aux},1,0,\n")
+    let row = |date: &str,
+               no: &str,
+               code: &str,
+               name: &str,
+               d: &str,
+               c: &str,
+               summary: &str,
+               aux: &str,
+               entry: &str| {
+        format!(
+            "{date},2025,1,记,{no},{code},{name},RMB,人民币,0,{d},{c},张三,李四,,王五,赵六,,,{summary},0,,0,,{date},,2,1,总账,,公司汇率,1,{entry},{aux},1,0,\n"
+        )
     };
     let mut text = format!("{K3_HEADER}\n");
-    text += &row("2025-01-08", "3", "50105", "职工活动支出_会员活动支出", "5000", "0", "购买购物卡", "供应商---某某超市", "1");
-    text += &row("2025-01-08", "3", "102", "银行存款", "0", "5000", "购买购物卡", "", "2");
+    text += &row(
+        "2025-01-08",
+        "3",
+        "50105",
+        "职工活动支出_会员活动支出",
+        "5000",
+        "0",
+        "购买购物卡",
+        "供应商---某某超市",
+        "1",
+    );
+    text += &row(
+        "2025-01-08",
+        "3",
+        "102",
+        "银行存款",
+        "0",
+        "5000",
+        "购买购物卡",
+        "",
+        "2",
+    );
     let path = write(dir.path(), "k3.csv", &gbk(&text));
     let file = read(&path);
     assert_eq!(file.encoding, "GBK");
@@ -61,7 +91,11 @@ fn kingdee_k3_gbk_csv() {
     assert_eq!(file.strings.get(r.voucher), "记-3");
     assert_eq!(file.strings.get(r.handler), "赵六");
     assert_eq!((r.debit, r.entry, r.attachments), (500_000, 1, Some(2)));
-    assert_eq!(file.strings.get(r.unit), "k3", "unit falls back to the file name");
+    assert_eq!(
+        file.strings.get(r.unit),
+        "k3",
+        "unit falls back to the file name"
+    );
     assert_eq!(file.rows[1].direction, Direction::Credit);
     assert_reconciles(&file);
 }
@@ -78,12 +112,62 @@ fn yonyou_u8_xlsx_with_title_and_subtotal_rows() {
         vec!["单位名称:人民医院工会"],
         vec!["期间: 2025.01-2025.12"],
         vec![],
-        vec!["日期", "凭证号数", "科目编码", "科目名称", "摘要", "方向", "数量", "外币", "金额"],
-        vec!["2025.01.05", "记-0001", "50105", "会员活动支出", "春节慰问品", "借", "", "", "1,234.50"],
-        vec!["2025.01.05", "记-0001", "102", "银行存款", "春节慰问品", "贷", "", "", "1,234.50"],
+        vec![
+            "日期",
+            "凭证号数",
+            "科目编码",
+            "科目名称",
+            "摘要",
+            "方向",
+            "数量",
+            "外币",
+            "金额",
+        ],
+        vec![
+            "2025.01.05",
+            "记-0001",
+            "50105",
+            "会员活动支出",
+            "春节慰问品",
+            "借",
+            "",
+            "",
+            "1,234.50",
+        ],
+        vec![
+            "2025.01.05",
+            "记-0001",
+            "102",
+            "银行存款",
+            "春节慰问品",
+            "贷",
+            "",
+            "",
+            "1,234.50",
+        ],
         vec!["", "", "", "", "本月合计", "", "", "", "2,469.00"],
-        vec!["2025.01.06", "记-0002", "50105", "会员活动支出", "冲销", "借", "", "", "-100"],
-        vec!["2025.01.07", "记-0003", "50105", "会员活动支出", "方向错", "X", "", "", "100"],
+        vec![
+            "2025.01.06",
+            "记-0002",
+            "50105",
+            "会员活动支出",
+            "冲销",
+            "借",
+            "",
+            "",
+            "-100",
+        ],
+        vec![
+            "2025.01.07",
+            "记-0003",
+            "50105",
+            "会员活动支出",
+            "方向错",
+            "X",
+            "",
+            "",
+            "100",
+        ],
     ];
     for (r, cells) in rows.iter().enumerate() {
         for (c, v) in cells.iter().enumerate() {
@@ -91,7 +175,10 @@ fn yonyou_u8_xlsx_with_title_and_subtotal_rows() {
         }
     }
     sheet.write_number(10, 0, 45663.0).unwrap();
-    for (c, v) in ["记-0004", "50105", "会员活动支出", "生日蛋糕券", "借"].iter().enumerate() {
+    for (c, v) in ["记-0004", "50105", "会员活动支出", "生日蛋糕券", "借"]
+        .iter()
+        .enumerate()
+    {
         sheet.write_string(10, c as u16 + 1, *v).unwrap();
     }
     sheet.write_number(10, 8, 300.0).unwrap();
@@ -105,9 +192,16 @@ fn yonyou_u8_xlsx_with_title_and_subtotal_rows() {
     assert_eq!(file.unit_source, "title row");
     assert_eq!(file.rows[0].debit, 123_450);
     assert_eq!(file.rows[1].credit, 123_450);
-    assert_eq!(file.strings.get(file.rows[0].account), "职工活动支出/会员活动支出");
+    assert_eq!(
+        file.strings.get(file.rows[0].account),
+        "职工活动支出/会员活动支出"
+    );
     assert_eq!(file.rows[2].debit, -10_000, "红字 keeps its sign");
-    assert_eq!(file.rows[3].date.to_string(), "2025-01-06", "Excel serial date");
+    assert_eq!(
+        file.rows[3].date.to_string(),
+        "2025-01-06",
+        "Excel serial date"
+    );
     assert_eq!(file.rows[3].line, 11);
     assert_eq!(file.rejects.len(), 1);
     assert_eq!(file.rejects[0].line, 10);
@@ -156,7 +250,11 @@ fn fake_xls_tab_separated_gbk_and_value_formats() {
     assert_eq!(file.rows[0].debit, -100_000, "（…） is a 红字 negative");
     assert_eq!(file.rows[1].debit, 20_050, "full-width digits and ￥");
     assert_eq!(file.strings.get(file.rows[0].voucher), "记-7");
-    let reasons: Vec<(u64, &str)> = file.rejects.iter().map(|r| (r.line, r.reason.as_str())).collect();
+    let reasons: Vec<(u64, &str)> = file
+        .rejects
+        .iter()
+        .map(|r| (r.line, r.reason.as_str()))
+        .collect();
     assert_eq!(reasons.len(), 2, "{reasons:?}");
     assert_eq!(reasons[0].0, 4);
     assert!(reasons[0].1.contains("1.2.3"));
@@ -178,7 +276,11 @@ fn utf8_is_never_mistaken_for_gbk() {
     assert_eq!(file.strings.get(r.summary), "购买茅台酒");
     assert_eq!(file.strings.get(r.payee), "某酒行");
     assert_eq!(file.strings.get(r.handler), "王五");
-    assert_eq!(file.strings.get(r.account), "职工活动支出/文体活动费", "2021 rows use the 2009 chart");
+    assert_eq!(
+        file.strings.get(r.account),
+        "职工活动支出/文体活动费",
+        "2021 rows use the 2009 chart"
+    );
 }
 
 #[test]
@@ -190,8 +292,22 @@ fn user_mapping_in_toml() {
         "[[dialect]]\nname = \"our-export\"\nsignature = [\"记账日\", \"说明\"]\n[dialect.columns]\ndate = [\"记账日\"]\nsummary = [\"说明\"]\ndebit = [\"支出额\"]\naccount = [\"用途科目\"]\n"
             .as_bytes(),
     );
-    write(dir.path(), "ours.csv", "记账日,说明,用途科目,支出额\n2025-02-01,KTV,会员活动支出,800\n".as_bytes());
-    let out = run_in(dir.path(), &["inspect", "--format", "json", "--mapping", "mapping.toml", "ours.csv"]);
+    write(
+        dir.path(),
+        "ours.csv",
+        "记账日,说明,用途科目,支出额\n2025-02-01,KTV,会员活动支出,800\n".as_bytes(),
+    );
+    let out = run_in(
+        dir.path(),
+        &[
+            "inspect",
+            "--format",
+            "json",
+            "--mapping",
+            "mapping.toml",
+            "ours.csv",
+        ],
+    );
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     let doc = json(&out);
     let f = &doc["files"][0];
@@ -199,45 +315,116 @@ fn user_mapping_in_toml() {
     assert_eq!(f["mapping"]["date"], "记账日");
     assert_eq!(f["rows_accepted"], 1);
 
-    write(dir.path(), "bad-mapping.toml", "[[dialect]]\nname = \"x\"\nsignature = []\n[dialect.columns]\nwhen = [\"a\"]\n".as_bytes());
-    let out = run_in(dir.path(), &["inspect", "--mapping", "bad-mapping.toml", "ours.csv"]);
+    write(
+        dir.path(),
+        "bad-mapping.toml",
+        "[[dialect]]\nname = \"x\"\nsignature = []\n[dialect.columns]\nwhen = [\"a\"]\n".as_bytes(),
+    );
+    let out = run_in(
+        dir.path(),
+        &["inspect", "--mapping", "bad-mapping.toml", "ours.csv"],
+    );
     assert_eq!(code(&out), 2);
-    assert!(stderr(&out).contains("bad-mapping.toml:4:1: unknown canonical field `when`"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("bad-mapping.toml:4:1: unknown canonical field `when`"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn unreadable_files_are_named_and_the_rest_still_read() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "empty.csv", b"");
-    write(dir.path(), "garbage.csv", &(0..4096u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 % 32).collect::<Vec<u8>>());
-    write(dir.path(), "truncated.xlsx", b"PK\x03\x04\x14\x00\x00\x00\x08\x00");
+    write(
+        dir.path(),
+        "garbage.csv",
+        &(0..4096u32)
+            .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8 % 32)
+            .collect::<Vec<u8>>(),
+    );
+    write(
+        dir.path(),
+        "truncated.xlsx",
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00",
+    );
     write(dir.path(), "no-header.csv", b"1,2,3\n4,5,6\n");
-    write(dir.path(), "good.csv", "日期,摘要,科目名称,借方金额\n2025-01-01,春节慰问品,会员活动支出,100\n".as_bytes());
+    write(
+        dir.path(),
+        "good.csv",
+        "日期,摘要,科目名称,借方金额\n2025-01-01,春节慰问品,会员活动支出,100\n".as_bytes(),
+    );
     let out = run_in(dir.path(), &["inspect", "--format", "json", "."]);
     assert_eq!(code(&out), 2);
     let doc = json(&out);
     let files = doc["files"].as_array().unwrap();
-    let by_path = |name: &str| files.iter().find(|f| f["path"].as_str().unwrap().ends_with(name)).unwrap().clone();
+    let by_path = |name: &str| {
+        files
+            .iter()
+            .find(|f| f["path"].as_str().unwrap().ends_with(name))
+            .unwrap()
+            .clone()
+    };
     assert_eq!(by_path("good.csv")["rows_accepted"], 1);
-    assert!(by_path("empty.csv")["error"].as_str().unwrap().contains("文件为空"));
-    assert!(by_path("garbage.csv")["error"].as_str().unwrap().contains("binary"));
-    assert!(by_path("truncated.xlsx")["error"].as_str().unwrap().contains("xlsx"));
-    assert!(by_path("no-header.csv")["error"].as_str().unwrap().contains("header"));
+    assert!(
+        by_path("empty.csv")["error"]
+            .as_str()
+            .unwrap()
+            .contains("文件为空")
+    );
+    assert!(
+        by_path("garbage.csv")["error"]
+            .as_str()
+            .unwrap()
+            .contains("binary")
+    );
+    assert!(
+        by_path("truncated.xlsx")["error"]
+            .as_str()
+            .unwrap()
+            .contains("xlsx")
+    );
+    assert!(
+        by_path("no-header.csv")["error"]
+            .as_str()
+            .unwrap()
+            .contains("header")
+    );
 
     let out = run_in(dir.path(), &["scan", "."]);
-    assert_eq!(code(&out), 2, "unreadable inputs exit 2 after scanning the rest");
-    for name in ["empty.csv", "garbage.csv", "truncated.xlsx", "no-header.csv"] {
-        assert!(stderr(&out).contains(name), "{name} named on stderr:\n{}", stderr(&out));
+    assert_eq!(
+        code(&out),
+        2,
+        "unreadable inputs exit 2 after scanning the rest"
+    );
+    for name in [
+        "empty.csv",
+        "garbage.csv",
+        "truncated.xlsx",
+        "no-header.csv",
+    ] {
+        assert!(
+            stderr(&out).contains(name),
+            "{name} named on stderr:\n{}",
+            stderr(&out)
+        );
     }
 }
 
 #[test]
 fn unit_override_flag() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "a.csv", "单位名称,日期,摘要,科目名称,借方金额\n甲工会,2025-01-01,x,会员活动支出,1\n".as_bytes());
+    write(
+        dir.path(),
+        "a.csv",
+        "单位名称,日期,摘要,科目名称,借方金额\n甲工会,2025-01-01,x,会员活动支出,1\n".as_bytes(),
+    );
     let out = run_in(dir.path(), &["inspect", "--format", "json", "a.csv"]);
     assert_eq!(json(&out)["files"][0]["unit"], "甲工会");
-    let out = run_in(dir.path(), &["inspect", "--format", "json", "--unit", "乙工会", "a.csv"]);
+    let out = run_in(
+        dir.path(),
+        &["inspect", "--format", "json", "--unit", "乙工会", "a.csv"],
+    );
     assert_eq!(json(&out)["files"][0]["unit"], "乙工会");
 }
 
@@ -257,7 +444,10 @@ fn real_council_xls_when_available() {
         let result = read_file(&path, &path.display().to_string(), &opts());
         match result {
             Ok(file) => assert_reconciles(&file),
-            Err(e) => assert!(e.message.contains("header") || e.message.contains(".xls"), "{e}"),
+            Err(e) => assert!(
+                e.message.contains("header") || e.message.contains(".xls"),
+                "{e}"
+            ),
         }
         checked += 1;
     }

@@ -6,16 +6,38 @@ use fundwatch::rule::{self, example};
 #[test]
 fn every_shipped_rule_passes_its_examples() {
     let set = rule::load_rules(&[], false, &[]).unwrap_or_else(|errors| {
-        panic!("shipped pack does not load:\n{}", errors.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
+        panic!(
+            "shipped pack does not load:\n{}",
+            errors
+                .iter()
+                .map(|e| e.to_string())
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
     });
     let results = example::test_all(&set);
     let failures: Vec<String> = results
         .iter()
         .filter(|t| !t.passed())
-        .map(|t| format!("{} ({}):\n  {}", t.rule_id, t.source, t.failures.join("\n  ")))
+        .map(|t| {
+            format!(
+                "{} ({}):\n  {}",
+                t.rule_id,
+                t.source,
+                t.failures.join("\n  ")
+            )
+        })
         .collect();
-    assert!(failures.is_empty(), "rule examples failed:\n{}", failures.join("\n"));
-    assert!(set.rules.len() >= 20, "the negative list has {} rules", set.rules.len());
+    assert!(
+        failures.is_empty(),
+        "rule examples failed:\n{}",
+        failures.join("\n")
+    );
+    assert!(
+        set.rules.len() >= 20,
+        "the negative list has {} rules",
+        set.rules.len()
+    );
 }
 
 #[test]
@@ -24,15 +46,37 @@ fn catalogue_conventions() {
     for rule in set.rules.iter().chain(&set.retired) {
         let id = &rule.id;
         assert!(
-            id.len() >= 5 && id.contains('-') && id.split('-').next_back().is_some_and(|n| n.chars().all(|c| c.is_ascii_digit())),
+            id.len() >= 5
+                && id.contains('-')
+                && id
+                    .split('-')
+                    .next_back()
+                    .is_some_and(|n| n.chars().all(|c| c.is_ascii_digit())),
             "{id}: ids look like NEG-001"
         );
-        assert!(!rule.docs.what.trim().is_empty() && !rule.docs.why.trim().is_empty(), "{id}: docs.what and docs.why are required");
-        assert!(!rule.docs.limitations.trim().is_empty(), "{id}: say what the rule misses (docs.limitations)");
-        assert!(!rule.basis.document.trim().is_empty(), "{id}: basis.document is required");
-        assert!(rule.title.chars().any(|c| !c.is_ascii()), "{id}: the title is Chinese");
-        let flags = rule.examples.iter().filter(|e| e.expect == rule::file::Expect::Flag).count();
-        let oks = rule.examples.iter().filter(|e| e.expect == rule::file::Expect::Ok).count();
+        assert!(
+            !rule.docs.what.trim().is_empty() && !rule.docs.why.trim().is_empty(),
+            "{id}: docs.what and docs.why are required"
+        );
+        assert!(
+            !rule.docs.limitations.trim().is_empty(),
+            "{id}: say what the rule misses (docs.limitations)"
+        );
+        assert!(
+            !rule.basis.document.trim().is_empty(),
+            "{id}: basis.document is required"
+        );
+        assert!(!rule.title.is_ascii(), "{id}: the title is Chinese");
+        let flags = rule
+            .examples
+            .iter()
+            .filter(|e| e.expect == rule::file::Expect::Flag)
+            .count();
+        let oks = rule
+            .examples
+            .iter()
+            .filter(|e| e.expect == rule::file::Expect::Ok)
+            .count();
         assert!(flags >= 1 && oks >= 1, "{id}: needs flag and ok examples");
     }
 }
@@ -62,7 +106,42 @@ fn legitimate_lookalikes_are_never_flagged() {
         let row = &file.rows[0];
         let mut hits = rule::keywords::HitCache::new(&set.keywords, &file);
         for rule in &set.rules {
-            assert!(rule.check(row, &file, &mut hits).is_none(), "{} flags legitimate row 「{summary}」", rule.id);
+            assert!(
+                rule.check(row, &file, &mut hits).is_none(),
+                "{} flags legitimate row 「{summary}」",
+                rule.id
+            );
         }
     }
+}
+
+#[test]
+fn ok_examples_are_not_flagged_by_any_other_rule() {
+    // An `ok` example is a legitimate row; a different rule flagging it is a false positive
+    // of that rule. Draft rules are held to the same bar.
+    let set = rule::load_rules(&[], false, &[]).expect("pack loads");
+    let mut problems = Vec::new();
+    for owner in &set.rules {
+        for example in owner
+            .examples
+            .iter()
+            .filter(|e| e.expect == rule::file::Expect::Ok)
+        {
+            let file = example::example_ledger(example, &owner.source).expect("row builds");
+            let mut hits = rule::keywords::HitCache::new(&set.keywords, &file);
+            for other in set.rules.iter().filter(|r| r.id != owner.id) {
+                if other.check(&file.rows[0], &file, &mut hits).is_some() {
+                    problems.push(format!(
+                        "{} flags {}'s ok example 「{}」",
+                        other.id, owner.id, example.summary
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "cross-rule false positives:\n{}",
+        problems.join("\n")
+    );
 }
