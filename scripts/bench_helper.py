@@ -6,6 +6,7 @@
   bench_helper.py duckdb SQL_FILE [THREADS]   run one SQL file in an in-memory DuckDB
   bench_helper.py compare JSONL DUCKDB_OUT    per-rule counts: fundwatch vs DuckDB
   bench_helper.py table TSV META              the Markdown results table
+  bench_helper.py targets TSV                 the issue's targets, met or missed
 
 The equivalent SQL reads every `[match.<field>].any` list of every rule file and turns it
 into `col LIKE '%kw%' OR ...` on the matching CSV column (summary -> 摘要, payee -> 往来单位,
@@ -208,6 +209,48 @@ def cmd_table(tsv, meta):
     print("\n".join(out))
 
 
+def load_tsv(tsv):
+    rows = {}
+    for line in Path(tsv).read_text(encoding="utf-8").splitlines():
+        key, label, secs, kb, fbytes, _, _ = line.split("\t")
+        rows[key] = dict(secs=float(secs), mb=int(kb) / 1024, fmb=int(fbytes) / 2**20)
+    return rows
+
+
+def cmd_targets(tsv):
+    """The issue's targets, each with the measured ratio and met / missed."""
+    r = load_tsv(tsv)
+    t = lambda k: r[k]["secs"]
+    out = ["### Targets", "", "| target | measured | |", "| --- | --- | --- |"]
+
+    def row(name, value, ok, extra=""):
+        out.append(f"| {name} | {value}{extra} | {'met' if ok else '**missed**'} |")
+
+    x = t("read_utf8") / t("duck_parse")
+    net = t("duck_parse") - t("duck_noop")
+    row("UTF-8 read ≤ 2× DuckDB parse", f"{x:.2f}×", x <= 2,
+        f" ({t('read_utf8') / t('duck_parse_1t'):.2f}× DuckDB on 1 thread, {t('read_utf8') / t('duck_full'):.2f}× DuckDB full parse"
+        + (f", {t('read_utf8') / net:.1f}× DuckDB's parse less Python start-up" if net > 0 else "") + ")")
+    x = t("read_gbk") / t("read_utf8")
+    row("GBK read ≤ 1.5× UTF-8 read", f"{x:.2f}×", x <= 1.5)
+    for key, name in [("read_utf8", "read"), ("scan_utf8", "scan")]:
+        x = r[key]["mb"] / r[key]["fmb"]
+        row(f"peak memory ≤ 1.5× file size ({name}, UTF-8)", f"{x:.2f}× ({r[key]['mb']:.0f} MB for {r[key]['fmb']:.0f} MB)", x <= 1.5)
+    x = t("scan_utf8") / t("read_utf8")
+    row("scan ≤ 1.5× read alone", f"{x:.2f}×", x <= 1.5)
+    x = t("scan_utf8") / t("duck_sql")
+    row("scan faster than DuckDB's equivalent SQL", f"{x:.2f}× ({t('scan_utf8'):.2f} s vs {t('duck_sql'):.2f} s)", x < 1,
+        f"; {t('scan_utf8') / t('duck_sql_1t'):.2f}× DuckDB on 1 thread")
+    x = t("scan_utf8") / t("scan_small")
+    row("linear in rows (10× rows → ≤ ~10× time)", f"{x:.2f}× time for 10× rows", x <= 11)
+    total = t("scan_r100") / t("scan_r10")
+    d10, d100 = t("scan_r10") - t("read_utf8"), t("scan_r100") - t("read_utf8")
+    marginal = d100 / d10 if d10 > 0 else float("inf")
+    row("sub-linear in keyword rules (10 → 100 rules)", f"{total:.2f}× total time; rule part (scan − read) {d10:.2f} s → {d100:.2f} s = {marginal:.1f}×",
+        marginal < 10)
+    print("\n".join(out))
+
+
 def main(argv):
     if len(argv) < 2:
         sys.exit(__doc__)
@@ -218,6 +261,7 @@ def main(argv):
         "duckdb": cmd_duckdb,
         "compare": cmd_compare,
         "table": cmd_table,
+        "targets": cmd_targets,
     }[cmd](*args)
 
 

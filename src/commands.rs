@@ -166,9 +166,13 @@ pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
     let summary = report::summarize(&outcome, &rules, fail_on);
     let mut out = open_output(output.as_ref())?;
     match format {
-        Format::Table => {
-            report::table::write_table(&mut out, &outcome.findings, &summary, &outcome.errors)?
-        }
+        Format::Table => report::table::write_table(
+            &mut out,
+            &outcome.findings,
+            &summary,
+            &outcome.notes,
+            &outcome.errors,
+        )?,
         Format::Csv => report::write_csv(&mut out, &outcome.findings)?,
         Format::Json => report::write_json(&mut out, &outcome, &summary)?,
         Format::Jsonl => report::write_jsonl(&mut out, &outcome.findings)?,

@@ -41,6 +41,9 @@ pub struct Finding {
     /// Amount in yuan, as a decimal string (`1234.50`) so no precision is lost.
     pub amount: String,
     pub fingerprint: String,
+    /// The period a unit-level finding concerns (`2022-12`), when it has no single row.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
     /// Sort key: sheet index within the file.
@@ -92,10 +95,97 @@ impl Finding {
             payee: s(row.payee),
             amount: value::fen_to_decimal(row.amount()),
             fingerprint,
+            period: None,
             evidence: Vec::new(),
             sheet_index: row.sheet,
             amount_fen: row.amount(),
         }
+    }
+
+    /// A finding of a detector: the first evidence row is the primary row; a hit with no
+    /// rows (Benford, gaps) names only the unit and period.
+    pub fn for_hit(
+        rule: &Rule,
+        hit: &crate::detector::Hit,
+        files: &[LedgerFile],
+        unit: &str,
+    ) -> Finding {
+        let evidence: Vec<Evidence> = hit
+            .rows
+            .iter()
+            .map(|r| {
+                let file = &files[r.file as usize];
+                let row = &file.rows[r.row as usize];
+                Evidence {
+                    file: file.display.clone(),
+                    sheet: file
+                        .sheet_name(row)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_string),
+                    line: row.line,
+                    voucher: file.strings.get(row.voucher).to_string(),
+                    date: row.date.format("%Y-%m-%d").to_string(),
+                    amount: value::fen_to_decimal(row.amount()),
+                }
+            })
+            .collect();
+        let mut key: Vec<String> = vec![
+            rule.id.clone(),
+            unit.to_string(),
+            hit.period.clone().unwrap_or_default(),
+        ];
+        for r in &hit.rows {
+            let file = &files[r.file as usize];
+            let row = &file.rows[r.row as usize];
+            key.push(format!(
+                "{}|{}|{}|{}",
+                row.date,
+                file.strings.get(row.voucher),
+                file.strings.get(row.summary),
+                row.amount()
+            ));
+        }
+        key[3..].sort();
+        let key_refs: Vec<&str> = key.iter().map(String::as_str).collect();
+        let mut finding = match hit.rows.first() {
+            Some(r) => {
+                let file = &files[r.file as usize];
+                Finding::for_row(rule, &file.rows[r.row as usize], file, &[])
+            }
+            None => Finding {
+                rule_id: rule.id.clone(),
+                severity: rule.severity,
+                status: rule.status,
+                title: rule.title.clone(),
+                message: String::new(),
+                basis: rule.basis_text(),
+                unit: unit.to_string(),
+                file: String::new(),
+                sheet: None,
+                line: 0,
+                voucher: String::new(),
+                date: String::new(),
+                account: String::new(),
+                summary: String::new(),
+                payee: String::new(),
+                amount: String::new(),
+                fingerprint: String::new(),
+                period: None,
+                evidence: Vec::new(),
+                sheet_index: 0,
+                amount_fen: 0,
+            },
+        };
+        finding.message = hit.message.clone();
+        finding.unit = unit.to_string();
+        finding.amount = value::fen_to_decimal(hit.amount_fen);
+        finding.amount_fen = hit.amount_fen;
+        finding.period = hit.period.clone();
+        finding.fingerprint = fingerprint(&key_refs);
+        if hit.rows.len() > 1 || hit.period.is_some() {
+            finding.evidence = evidence;
+        }
+        finding
     }
 
     /// Sort key: unit, file, sheet, line, rule.

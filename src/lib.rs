@@ -4,9 +4,11 @@
 //! auditors' TOML rules, [`scan`] applies them, [`report`] writes what was found. The
 //! command glue lives in [`commands`]. See ARCHITECTURE.md for the map and invariants.
 
+pub mod calendar;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod detector;
 pub mod error;
 pub mod finding;
 pub mod input;

@@ -4,13 +4,25 @@
 
 use rayon::prelude::*;
 
+use std::collections::BTreeMap;
+
+use crate::calendar::Calendar;
+use crate::detector::{Ctx, Output, RowRef, UnitRows};
 use crate::error::FileError;
 use crate::finding::{self, Finding};
 use crate::input::InputFile;
 use crate::ledger::LedgerFile;
 use crate::ledger::read::{ReadOptions, read_file};
-use crate::rule::RuleSet;
-use crate::rule::keywords::HitCache;
+use crate::rule::keywords::{HitCache, KeywordSet};
+use crate::rule::{Rule, RuleSet};
+
+/// A remark of a detector about a unit (e.g. a test that was not applicable).
+#[derive(Debug, Clone, serde::Serialize, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Note {
+    pub unit: String,
+    pub rule_id: String,
+    pub message: String,
+}
 
 /// Everything a scan produced.
 #[derive(Debug, Default)]
@@ -21,6 +33,8 @@ pub struct ScanOutcome {
     pub errors: Vec<FileError>,
     /// Findings, sorted.
     pub findings: Vec<Finding>,
+    /// Detector remarks, sorted.
+    pub notes: Vec<Note>,
 }
 
 /// Reads files in parallel, keeping input order.
@@ -43,8 +57,13 @@ pub fn read_all(
 pub fn scan_rows(rules: &RuleSet, file: &LedgerFile) -> Vec<Finding> {
     let mut hits = HitCache::new(&rules.keywords, file);
     let mut findings = Vec::new();
+    let row_rules: Vec<&Rule> = rules
+        .rules
+        .iter()
+        .filter(|r| r.detector.is_none())
+        .collect();
     for row in &file.rows {
-        for rule in &rules.rules {
+        for rule in &row_rules {
             if let Some(ids) = rule.check(row, file, &mut hits) {
                 let matched: Vec<String> = ids
                     .iter()
@@ -84,6 +103,92 @@ pub fn scan(
         }
         outcome.findings.append(&mut findings);
     }
+    let (mut findings, notes) = run_detectors(rules, &outcome.files, Calendar::builtin());
+    outcome.findings.append(&mut findings);
+    outcome.notes = notes;
     finding::finalize(&mut outcome.findings);
     outcome
+}
+
+/// Runs one detector rule over `files`, unit by unit: (unit, output) pairs in unit order.
+/// `detector` is the rule's own or one with per-example parameters.
+pub fn detector_outputs(
+    rule: &Rule,
+    detector: &crate::detector::Detector,
+    keywords: &KeywordSet,
+    files: &[LedgerFile],
+    calendar: &Calendar,
+) -> Vec<(String, Output)> {
+    let ctx = Ctx { files, calendar };
+    // Every row by unit, and the rule's candidates by unit.
+    let mut units: BTreeMap<&str, (Vec<RowRef>, Vec<RowRef>)> = BTreeMap::new();
+    for (file_idx, file) in files.iter().enumerate() {
+        let mut hits = HitCache::new(keywords, file);
+        for (row_idx, row) in file.rows.iter().enumerate() {
+            let r = RowRef {
+                file: file_idx as u32,
+                row: row_idx as u32,
+            };
+            let entry = units.entry(file.strings.get(row.unit)).or_default();
+            entry.0.push(r);
+            if rule.check(row, file, &mut hits).is_some() {
+                entry.1.push(r);
+            }
+        }
+    }
+    units
+        .into_iter()
+        .map(|(name, (mut all, mut candidates))| {
+            ctx.sort_by_date(&mut all);
+            ctx.sort_by_date(&mut candidates);
+            let mut out = Output::default();
+            detector.run(
+                &ctx,
+                &UnitRows {
+                    name,
+                    all: &all,
+                    candidates: &candidates,
+                },
+                &mut out,
+            );
+            (name.to_string(), out)
+        })
+        .collect()
+}
+
+/// Runs every detector rule; detector rules run in parallel, units within a rule in order.
+pub fn run_detectors(
+    rules: &RuleSet,
+    files: &[LedgerFile],
+    calendar: &Calendar,
+) -> (Vec<Finding>, Vec<Note>) {
+    let per_rule: Vec<(Vec<Finding>, Vec<Note>)> = rules
+        .rules
+        .par_iter()
+        .filter_map(|rule| rule.detector.as_ref().map(|d| (rule, d)))
+        .map(|(rule, detector)| {
+            let mut findings = Vec::new();
+            let mut notes = Vec::new();
+            for (unit, out) in detector_outputs(rule, detector, &rules.keywords, files, calendar) {
+                for hit in &out.hits {
+                    findings.push(Finding::for_hit(rule, hit, files, &unit));
+                }
+                notes.extend(out.notes.into_iter().map(|message| Note {
+                    unit: unit.clone(),
+                    rule_id: rule.id.clone(),
+                    message,
+                }));
+            }
+            (findings, notes)
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut notes = Vec::new();
+    for (mut f, mut n) in per_rule {
+        findings.append(&mut f);
+        notes.append(&mut n);
+    }
+    notes.sort();
+    notes.dedup();
+    (findings, notes)
 }

@@ -75,6 +75,8 @@ pub struct Document<'a> {
     pub findings: &'a [Finding],
     pub summary: &'a Summary,
     pub files: &'a [FileSummary],
+    /// Detector remarks: tests not applicable, computed calendars.
+    pub notes: &'a [crate::scan::Note],
     pub errors: &'a [FileError],
 }
 
@@ -181,6 +183,7 @@ pub fn write_json(
         findings: &outcome.findings,
         summary,
         files: &files,
+        notes: &outcome.notes,
         errors: &outcome.errors,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;

@@ -36,7 +36,7 @@ pub fn write_list(
                     id: &r.id,
                     title: &r.title,
                     severity: r.severity,
-                    kind: "row",
+                    kind: r.kind(),
                     status: r.status.name(),
                     basis: r.basis_text(),
                     source_tag: r.basis.source_tag,
@@ -57,7 +57,7 @@ pub fn write_list(
                 pad("编号", 10),
                 pad("级别", 6),
                 pad("状态", 8),
-                pad("类型", 5),
+                pad("类型", 18),
                 pad("标题", 44)
             )?;
             for r in all {
@@ -67,7 +67,7 @@ pub fn write_list(
                     pad(&r.id, 10),
                     pad(r.severity.label_zh(), 6),
                     pad(r.status.name(), 8),
-                    pad("row", 5),
+                    pad(r.kind(), 18),
                     pad(&r.title, 44),
                     r.basis_text()
                 )?;
@@ -111,6 +111,16 @@ pub fn write_show(out: &mut dyn Write, rule: &Rule) -> std::io::Result<()> {
             out,
             "  排除科目: {}",
             rule.scope.exclude_accounts.join("、")
+        )?;
+    }
+    if let Some(table) = &rule.detector_table {
+        writeln!(
+            out,
+            "检测器 (detector): {}",
+            toml::to_string(table)
+                .unwrap_or_default()
+                .trim()
+                .replace('\n', "; ")
         )?;
     }
     writeln!(out, "条件 (match):")?;

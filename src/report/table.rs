@@ -27,6 +27,7 @@ pub fn write_table(
     out: &mut dyn Write,
     findings: &[Finding],
     summary: &Summary,
+    notes: &[crate::scan::Note],
     errors: &[FileError],
 ) -> std::io::Result<()> {
     writeln!(out, "fundwatch 扫描结果")?;
@@ -97,6 +98,12 @@ pub fn write_table(
             )?;
         }
     }
+    if !notes.is_empty() {
+        writeln!(out, "\n说明:")?;
+        for n in notes {
+            writeln!(out, "  {} {}: {}", n.unit, n.rule_id, n.message)?;
+        }
+    }
     if !findings.is_empty() {
         writeln!(out, "\n问题明细:")?;
     }
@@ -114,27 +121,46 @@ pub fn write_table(
             f.title,
             draft
         )?;
-        let sheet = f
-            .sheet
-            .as_deref()
-            .map(|s| format!("[{s}]"))
-            .unwrap_or_default();
-        writeln!(
-            out,
-            "    {}  {}{}:{}  凭证 {}  {}  {} 元",
-            f.unit,
-            f.file,
-            sheet,
-            f.line,
-            if f.voucher.is_empty() {
+        if f.file.is_empty() {
+            writeln!(out, "    {}  {}", f.unit, f.period.as_deref().unwrap_or(""))?;
+        } else {
+            let sheet = f
+                .sheet
+                .as_deref()
+                .map(|s| format!("[{s}]"))
+                .unwrap_or_default();
+            let voucher = if f.voucher.is_empty() {
                 "-"
             } else {
                 &f.voucher
-            },
-            f.date,
-            yuan(&f.amount)
-        )?;
+            };
+            writeln!(
+                out,
+                "    {}  {}{}:{}  凭证 {}  {}  {} 元",
+                f.unit,
+                f.file,
+                sheet,
+                f.line,
+                voucher,
+                f.date,
+                yuan(&f.amount)
+            )?;
+        }
         writeln!(out, "    {}", f.message)?;
+        if f.evidence.len() > 1 {
+            let lines: Vec<String> = f
+                .evidence
+                .iter()
+                .take(8)
+                .map(|e| format!("{}:{}", e.file, e.line))
+                .collect();
+            let more = if f.evidence.len() > 8 {
+                format!(" 等 {} 行", f.evidence.len())
+            } else {
+                String::new()
+            };
+            writeln!(out, "    证据：{}{more}", lines.join("，"))?;
+        }
         writeln!(out, "    依据：{}", f.basis)?;
     }
     Ok(())

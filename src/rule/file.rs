@@ -17,15 +17,36 @@ pub struct RuleFile {
     pub status: Status,
     #[serde(default)]
     pub tags: Vec<String>,
-    pub message: Spanned<String>,
+    /// Required for row rules; detector rules write their own message.
+    pub message: Option<Spanned<String>>,
     pub basis: BasisSpec,
     #[serde(default)]
     pub scope: ScopeSpec,
     #[serde(rename = "match", default)]
     pub matcher: MatchSpec,
+    /// `[detector] kind = "…"` switches a pattern detector on (see src/detector/).
+    pub detector: Option<Spanned<toml::Table>>,
     pub docs: DocsSpec,
     #[serde(default)]
     pub examples: Vec<ExampleSpec>,
+    /// Multi-row examples, for detectors.
+    #[serde(default)]
+    pub cases: Vec<CaseSpec>,
+}
+
+/// A multi-row example: a small ledger whose rows each say whether they must be flagged.
+#[derive(Debug, Deserialize, Clone, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseSpec {
+    #[serde(default)]
+    pub note: String,
+    /// Detector parameters overridden for this case only (e.g. a smaller `min_rows`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<toml::Table>,
+    /// When set, the exact number of findings the case must produce.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub findings: Option<usize>,
+    pub rows: Vec<ExampleSpec>,
 }
 
 #[derive(Debug, Deserialize, Clone, serde::Serialize)]

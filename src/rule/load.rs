@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
+
 use super::file::{KeywordSpec, RuleFile};
 use super::keywords::{KeywordCond, KeywordInterner, KeywordSet, TextField};
 use super::template::Template;
@@ -244,15 +246,59 @@ fn compile(
     let path = Path::new(&source.display);
     let text = &source.text;
     let mut errors = Vec::new();
-    let message = match Template::parse(parsed.message.get_ref()) {
-        Ok(t) => Some(t),
-        Err((offset, msg)) => {
-            let span = parsed.message.span();
-            let at = offset_in_value(text, span.clone(), 1, 1) + offset;
-            errors.push(ConfigError::at(path, text, at, msg));
+    let message = match &parsed.message {
+        Some(message) => match Template::parse(message.get_ref()) {
+            Ok(t) => Some(t),
+            Err((offset, msg)) => {
+                let at = offset_in_value(text, message.span(), 1, 1) + offset;
+                errors.push(ConfigError::at(path, text, at, msg));
+                None
+            }
+        },
+        None if parsed.detector.is_some() => Template::parse("").ok(),
+        None => {
+            errors.push(ConfigError::at(
+                path,
+                text,
+                parsed.id.span().start,
+                "missing `message` (row rules need a message template)",
+            ));
             None
         }
     };
+    let mut detector = None;
+    if let Some(table) = &parsed.detector {
+        match crate::detector::Detector::deserialize(toml::Value::Table(table.get_ref().clone())) {
+            Ok(d) => detector = Some(d),
+            Err(e) => errors.push(ConfigError::at(
+                path,
+                text,
+                table.span().start,
+                format!("in [detector]: {}", e.message().trim()),
+            )),
+        }
+        for (idx, case) in parsed.cases.iter().enumerate() {
+            if let Some(params) = &case.params {
+                let mut merged = table.get_ref().clone();
+                merged.extend(params.clone());
+                if let Err(e) = crate::detector::Detector::deserialize(toml::Value::Table(merged)) {
+                    errors.push(ConfigError::at(
+                        path,
+                        text,
+                        table.span().start,
+                        format!("in [[cases]] #{} params: {}", idx + 1, e.message().trim()),
+                    ));
+                }
+            }
+        }
+    } else if !parsed.cases.is_empty() {
+        errors.push(ConfigError::at(
+            path,
+            text,
+            parsed.id.span().start,
+            "[[cases]] are for detector rules; use [[examples]] for row rules",
+        ));
+    }
     let mut condition = None;
     let mut where_text = None;
     if let Some(spanned) = &parsed.matcher.where_ {
@@ -303,7 +349,8 @@ fn compile(
             ));
         }
     }
-    if condition.is_none() && keywords.is_empty() && errors.is_empty() {
+    if condition.is_none() && keywords.is_empty() && parsed.detector.is_none() && errors.is_empty()
+    {
         errors.push(ConfigError::at(
             path,
             text,
@@ -311,14 +358,14 @@ fn compile(
             "rule has no condition: add `[match] where = …` or a keyword list",
         ));
     }
-    if !parsed
-        .examples
-        .iter()
-        .any(|e| e.expect == super::file::Expect::Flag)
-        || !parsed
+    let example_rows = || {
+        parsed
             .examples
             .iter()
-            .any(|e| e.expect == super::file::Expect::Ok)
+            .chain(parsed.cases.iter().flat_map(|c| c.rows.iter()))
+    };
+    if !example_rows().any(|e| e.expect == super::file::Expect::Flag)
+        || !example_rows().any(|e| e.expect == super::file::Expect::Ok)
     {
         errors.push(
             ConfigError::at(
@@ -353,6 +400,9 @@ fn compile(
         keywords,
         keyword_text,
         examples: parsed.examples,
+        cases: parsed.cases,
+        detector,
+        detector_table: parsed.detector.map(toml::Spanned::into_inner),
         source: source.display.clone(),
     })
 }

@@ -15,7 +15,7 @@ pub mod template;
 
 use serde::{Deserialize, Serialize};
 
-pub use file::{BasisSpec, DocsSpec, ExampleSpec, Lines};
+pub use file::{BasisSpec, CaseSpec, DocsSpec, ExampleSpec, Lines};
 pub use load::{RuleSet, load_rules};
 
 use crate::ledger::{LedgerFile, Row};
@@ -145,11 +145,30 @@ pub struct Rule {
     /// The keyword lists as written, for `rules show`.
     pub keyword_text: Vec<(String, String)>,
     pub examples: Vec<ExampleSpec>,
+    pub cases: Vec<CaseSpec>,
+    /// The pattern detector, for detector rules; row rules have none.
+    pub detector: Option<crate::detector::Detector>,
+    /// The `[detector]` table as written, for per-case parameter overrides.
+    pub detector_table: Option<toml::Table>,
     /// Where the rule came from: `<builtin>/negative-list/x.toml` or a disk path.
     pub source: String,
 }
 
 impl Rule {
+    /// `row` for rules that flag single rows, else the detector kind.
+    pub fn kind(&self) -> &'static str {
+        self.detector
+            .as_ref()
+            .map_or("row", crate::detector::Detector::kind)
+    }
+
+    /// Every example row, single-row examples and case rows alike.
+    pub fn all_example_rows(&self) -> impl Iterator<Item = &ExampleSpec> {
+        self.examples
+            .iter()
+            .chain(self.cases.iter().flat_map(|c| c.rows.iter()))
+    }
+
     /// The basis as one line: `《文件》(文号) 条款`.
     pub fn basis_text(&self) -> String {
         let mut text = format!("《{}》", self.basis.document);

@@ -96,7 +96,8 @@ pub fn hospital(b: &mut Builder) {
     );
     pay1(
         b,
-        d(2021, 6, 18),
+        // A Saturday: also a sensitive-date case (weekend dining).
+        d(2021, 6, 19),
         "宴请协作单位",
         Acct::Meeting,
         688_000,

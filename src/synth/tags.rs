@@ -47,7 +47,8 @@ impl Tag {
             Ktv | Bathhouse => "keyword: entertainment venue (KTV / 洗浴)",
             Maotai | Cigarettes => "keyword: 烟酒 (茅台 / 香烟)",
             RedPacket => "keyword: 红包",
-            Banquet | Feast => "keyword: 宴请 / 酒席 (banqueting)",
+            Banquet => "keyword: 宴请 (banqueting); on a Saturday, so also sensitive-date",
+            Feast => "keyword: 宴请 / 酒席 (banqueting)",
             CommercialInsurance => "keyword: 商业保险",
             ScenicTickets | TravelAgency => {
                 "context: 景区门票 / 旅行社 on a 培训 account (以训代游)"

@@ -1,6 +1,7 @@
 //! The one integration-test binary: runs the real `fundwatch` executable and the library
 //! against fixtures, generated files and `sample-data/`.
 
+mod benford;
 mod cli;
 mod errors;
 mod reader;

@@ -68,13 +68,11 @@ fn catalogue_conventions() {
         );
         assert!(!rule.title.is_ascii(), "{id}: the title is Chinese");
         let flags = rule
-            .examples
-            .iter()
+            .all_example_rows()
             .filter(|e| e.expect == rule::file::Expect::Flag)
             .count();
         let oks = rule
-            .examples
-            .iter()
+            .all_example_rows()
             .filter(|e| e.expect == rule::file::Expect::Ok)
             .count();
         assert!(flags >= 1 && oks >= 1, "{id}: needs flag and ok examples");
@@ -102,15 +100,10 @@ fn legitimate_lookalikes_are_never_flagged() {
             "expect = \"ok\"\nsummary = \"{summary}\"\naccount = \"{account}\"\ndebit = {amount}"
         ))
         .expect("example parses");
-        let file = example::example_ledger(&spec, "lookalike").expect("row builds");
-        let row = &file.rows[0];
-        let mut hits = rule::keywords::HitCache::new(&set.keywords, &file);
         for rule in &set.rules {
-            assert!(
-                rule.check(row, &file, &mut hits).is_none(),
-                "{} flags legitimate row 「{summary}」",
-                rule.id
-            );
+            let file = example::example_ledger(&spec, "lookalike").expect("row builds");
+            let (flags, _) = example::flagged(rule, &set.keywords, file, None).expect("rule runs");
+            assert!(!flags[0], "{} flags legitimate row 「{summary}」", rule.id);
         }
     }
 }
@@ -127,10 +120,11 @@ fn ok_examples_are_not_flagged_by_any_other_rule() {
             .iter()
             .filter(|e| e.expect == rule::file::Expect::Ok)
         {
-            let file = example::example_ledger(example, &owner.source).expect("row builds");
-            let mut hits = rule::keywords::HitCache::new(&set.keywords, &file);
             for other in set.rules.iter().filter(|r| r.id != owner.id) {
-                if other.check(&file.rows[0], &file, &mut hits).is_some() {
+                let file = example::example_ledger(example, &owner.source).expect("row builds");
+                let (flags, _) =
+                    example::flagged(other, &set.keywords, file, None).expect("rule runs");
+                if flags[0] {
                     problems.push(format!(
                         "{} flags {}'s ok example 「{}」",
                         other.id, owner.id, example.summary

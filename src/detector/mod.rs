@@ -1,0 +1,194 @@
+//! Detectors: patterns that no single row shows (duplicates, split payments, sensitive
+//! dates, cash, 小金库 flows, gaps, spikes, round amounts, Benford, outliers).
+//!
+//! Adding a kind: one file here with its documentation (What it finds / Why it matters /
+//! Parameters / Limits), one variant in [`Detector`] and one arm in [`Detector::run`]. A
+//! rule switches a detector on with a `[detector]` table; its `[scope]` and `[match]`
+//! choose the candidate rows the detector looks at.
+
+pub mod benford;
+pub mod duplicate_payment;
+pub mod large_cash;
+pub mod near_threshold;
+pub mod outlier;
+pub mod round_amount;
+pub mod sensitive_date;
+pub mod slush_fund;
+pub mod split_payment;
+pub mod voucher_gap;
+pub mod year_end_spike;
+
+use serde::Deserialize;
+
+use crate::calendar::Calendar;
+use crate::ledger::{LedgerFile, Row, Sym};
+
+/// A row in one of the scanned files.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RowRef {
+    pub file: u32,
+    pub row: u32,
+}
+
+/// Read access to every file of a scan.
+pub struct Ctx<'a> {
+    pub files: &'a [LedgerFile],
+    pub calendar: &'a Calendar,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn row(&self, r: RowRef) -> &'a Row {
+        &self.files[r.file as usize].rows[r.row as usize]
+    }
+
+    pub fn file(&self, r: RowRef) -> &'a LedgerFile {
+        &self.files[r.file as usize]
+    }
+
+    pub fn text(&self, r: RowRef, sym: Sym) -> &'a str {
+        self.files[r.file as usize].strings.get(sym)
+    }
+
+    pub fn summary(&self, r: RowRef) -> &'a str {
+        self.text(r, self.row(r).summary)
+    }
+
+    pub fn payee(&self, r: RowRef) -> &'a str {
+        self.text(r, self.row(r).payee)
+    }
+
+    pub fn account(&self, r: RowRef) -> &'a str {
+        self.text(r, self.row(r).account)
+    }
+
+    pub fn voucher(&self, r: RowRef) -> &'a str {
+        self.text(r, self.row(r).voucher)
+    }
+
+    pub fn handler(&self, r: RowRef) -> &'a str {
+        self.text(r, self.row(r).handler)
+    }
+
+    /// Sorts rows by date, then file and line.
+    pub fn sort_by_date(&self, rows: &mut [RowRef]) {
+        rows.sort_by_key(|r| (self.row(*r).date, r.file, self.row(*r).line));
+    }
+}
+
+/// The rows of one unit: all of them (for voucher context and income) and the candidates
+/// a rule selected.
+pub struct UnitRows<'a> {
+    pub name: &'a str,
+    /// Every accepted row of the unit, sorted by date.
+    pub all: &'a [RowRef],
+    /// Rows admitted by the rule's scope and match conditions, sorted by date.
+    pub candidates: &'a [RowRef],
+}
+
+/// One finding of a detector: its evidence rows (the first is the primary row), what it
+/// says, the amount it concerns and, for unit-level findings, the period.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub rows: Vec<RowRef>,
+    pub message: String,
+    pub amount_fen: i64,
+    pub period: Option<String>,
+}
+
+/// What a detector produced for one unit.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub hits: Vec<Hit>,
+    /// Remarks such as "not applicable: 312 rows < 500", shown in the report.
+    pub notes: Vec<String>,
+}
+
+/// The detector kinds a rule can use (`[detector] kind = "…"`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Detector {
+    DuplicatePayment(duplicate_payment::Params),
+    SplitPayment(split_payment::Params),
+    NearThreshold(near_threshold::Params),
+    SensitiveDate(sensitive_date::Params),
+    LargeCash(large_cash::Params),
+    SlushFund(slush_fund::Params),
+    VoucherGap(voucher_gap::Params),
+    YearEndSpike(year_end_spike::Params),
+    RoundAmount(round_amount::Params),
+    Benford(benford::Params),
+    Outlier(outlier::Params),
+}
+
+impl Detector {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Detector::DuplicatePayment(_) => "duplicate-payment",
+            Detector::SplitPayment(_) => "split-payment",
+            Detector::NearThreshold(_) => "near-threshold",
+            Detector::SensitiveDate(_) => "sensitive-date",
+            Detector::LargeCash(_) => "large-cash",
+            Detector::SlushFund(_) => "slush-fund",
+            Detector::VoucherGap(_) => "voucher-gap",
+            Detector::YearEndSpike(_) => "year-end-spike",
+            Detector::RoundAmount(_) => "round-amount",
+            Detector::Benford(_) => "benford",
+            Detector::Outlier(_) => "outlier",
+        }
+    }
+
+    /// Runs the detector on one unit.
+    pub fn run(&self, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
+        match self {
+            Detector::DuplicatePayment(p) => duplicate_payment::run(p, ctx, unit, out),
+            Detector::SplitPayment(p) => split_payment::run(p, ctx, unit, out),
+            Detector::NearThreshold(p) => near_threshold::run(p, ctx, unit, out),
+            Detector::SensitiveDate(p) => sensitive_date::run(p, ctx, unit, out),
+            Detector::LargeCash(p) => large_cash::run(p, ctx, unit, out),
+            Detector::SlushFund(p) => slush_fund::run(p, ctx, unit, out),
+            Detector::VoucherGap(p) => voucher_gap::run(p, ctx, unit, out),
+            Detector::YearEndSpike(p) => year_end_spike::run(p, ctx, unit, out),
+            Detector::RoundAmount(p) => round_amount::run(p, ctx, unit, out),
+            Detector::Benford(p) => benford::run(p, ctx, unit, out),
+            Detector::Outlier(p) => outlier::run(p, ctx, unit, out),
+        }
+    }
+}
+
+/// Yuan with 千分位, for messages.
+pub fn yuan(fen: i64) -> String {
+    crate::ledger::value::format_fen(fen)
+}
+
+/// Converts a yuan parameter to fen.
+pub fn fen(yuan: f64) -> i64 {
+    (yuan * 100.0).round() as i64
+}
+
+/// Median of a sorted, non-empty slice.
+pub fn median(sorted: &[f64]) -> f64 {
+    let n = sorted.len();
+    if n == 0 {
+        return 0.0;
+    }
+    if n % 2 == 1 {
+        sorted[n / 2]
+    } else {
+        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+    }
+}
+
+/// Joins voucher numbers of rows for a message: `记-3、记-9`.
+pub fn vouchers(ctx: &Ctx, rows: &[RowRef]) -> String {
+    let mut v: Vec<&str> = rows
+        .iter()
+        .map(|r| ctx.voucher(*r))
+        .filter(|v| !v.is_empty())
+        .collect();
+    v.dedup();
+    if v.is_empty() {
+        "（无凭证号）".to_string()
+    } else {
+        v.join("、")
+    }
+}

@@ -1,0 +1,115 @@
+//! `slush-fund`: money from the employer flowing in shortly before a festival and out
+//! again on member gifts (小金库 / 行政经费转入工会发福利).
+//!
+//! ## What it finds
+//! An inflow on one of `inflow_accounts` (行政补助收入, 其他收入) of at least `min_inflow`
+//! yuan, followed within `follow_days` by candidate outflows (the rule's `[match]`: 慰问,
+//! 会员活动 …) that fall within `days_before` days before one of `festivals`.
+//!
+//! ## Why it matters
+//! "不准单位行政利用工会账户违规设立小金库" (八不准 #4); 人民日报 (2025-09-29) reported 行政
+//! transferring 57,000 元 to a union account before 中秋国庆 to buy 29,700 元 of gifts.
+//!
+//! ## Parameters
+//! `inflow_accounts`, `min_inflow` (10000), `follow_days` (30), `festivals`
+//! (["春节", "中秋节", "国庆节"]), `days_before` (30).
+//!
+//! ## Limits
+//! A legitimate 行政补助 paid before a festival looks the same; the finding asks for the
+//! approval behind the transfer.
+
+use serde::Deserialize;
+
+use super::{Ctx, Hit, Output, UnitRows, fen, vouchers, yuan};
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    #[serde(default = "default_inflow")]
+    pub inflow_accounts: Vec<String>,
+    #[serde(default = "default_min")]
+    pub min_inflow: f64,
+    #[serde(default = "default_follow")]
+    pub follow_days: i64,
+    #[serde(default = "default_festivals")]
+    pub festivals: Vec<String>,
+    #[serde(default = "default_before")]
+    pub days_before: i64,
+}
+
+fn default_inflow() -> Vec<String> {
+    vec!["行政补助收入".to_string(), "其他收入".to_string()]
+}
+fn default_min() -> f64 {
+    10000.0
+}
+fn default_follow() -> i64 {
+    30
+}
+fn default_festivals() -> Vec<String> {
+    ["春节", "中秋节", "国庆节"]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect()
+}
+fn default_before() -> i64 {
+    30
+}
+
+pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
+    let min = fen(p.min_inflow);
+    for &inflow in unit.all {
+        let row = ctx.row(inflow);
+        let account = ctx.account(inflow);
+        if row.credit < min
+            || !p
+                .inflow_accounts
+                .iter()
+                .any(|a| account.contains(a.as_str()))
+        {
+            continue;
+        }
+        let outflows: Vec<_> = unit
+            .candidates
+            .iter()
+            .copied()
+            .filter(|r| {
+                let d = ctx.row(*r).date;
+                let after = (d - row.date).num_days();
+                (0..=p.follow_days).contains(&after)
+                    && ctx
+                        .calendar
+                        .before_festival(d, &p.festivals, p.days_before)
+                        .is_some()
+            })
+            .collect();
+        if outflows.is_empty() {
+            continue;
+        }
+        let spent: i64 = outflows.iter().map(|r| ctx.row(*r).debit).sum();
+        let festival = ctx
+            .calendar
+            .before_festival(ctx.row(outflows[0]).date, &p.festivals, p.days_before)
+            .map(|(f, days)| format!("{f}前 {days} 天"))
+            .unwrap_or_default();
+        let mut rows = vec![inflow];
+        rows.extend(&outflows);
+        out.hits.push(Hit {
+            message: format!(
+                "{} 收到「{}」{} 元，随后 {} 天内于{}支出「{}」等 {} 笔共 {} 元（凭证 {}），疑似行政经费转入工会发放福利（小金库）",
+                row.date.format("%Y-%m-%d"),
+                account.rsplit('/').next().unwrap_or(account),
+                yuan(row.credit),
+                (ctx.row(outflows[outflows.len() - 1]).date - row.date).num_days(),
+                festival,
+                ctx.summary(outflows[0]),
+                outflows.len(),
+                yuan(spent),
+                vouchers(ctx, &outflows)
+            ),
+            rows,
+            amount_fen: spent,
+            period: None,
+        });
+    }
+}
