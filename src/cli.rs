@@ -71,12 +71,30 @@ pub struct ScanArgs {
     /// Exit 1 when a finding at or above this severity exists (default: high).
     #[arg(long, value_enum, help_heading = "Output")]
     pub fail_on: Option<Severity>,
+    /// Also write the risk report (report.html, findings.xlsx, report.md) into DIR.
+    #[arg(long, value_name = "DIR", help_heading = "Output")]
+    pub report: Option<PathBuf>,
+    /// Language of report.html and report.md (default: zh).
+    #[arg(long, value_enum, help_heading = "Output")]
+    pub lang: Option<crate::report::Lang>,
     /// Settings file (default: ./fundwatch.toml when present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Worker threads (0 = one per core).
     #[arg(short = 'j', long, default_value_t = 0)]
     pub threads: usize,
+    /// Units table (单位, 会员人数, 级别, 省份): enables per-member caps and provinces.
+    #[arg(long, value_name = "FILE", help_heading = "Reference tables")]
+    pub units: Option<PathBuf>,
+    /// Budget table (单位, 年度, 科目, 预算数, 调整后预算数): enables budget checks.
+    #[arg(long, value_name = "FILE", help_heading = "Reference tables")]
+    pub budget: Option<PathBuf>,
+    /// Province whose parameter set applies to units without one in the units table.
+    #[arg(long, help_heading = "Reference tables")]
+    pub province: Option<String>,
+    /// Also use parameter sets whose source is secondary (tag C) or unverified (tag D).
+    #[arg(long, help_heading = "Reference tables")]
+    pub use_presets: bool,
     #[command(flatten)]
     pub read: ReadArgs,
 }

@@ -13,6 +13,10 @@ use crate::error::ConfigError;
 use crate::ledger::dialect;
 use crate::ledger::read::ReadOptions;
 use crate::ledger::sniff;
+use crate::reference::References;
+use crate::reference::budget::Budget;
+use crate::reference::params::Params;
+use crate::reference::units::Units;
 use crate::report;
 use crate::rule::{self, RuleSet, Severity};
 use crate::{ExitStatus, config, input, inspect, scan};
@@ -94,6 +98,33 @@ fn set_threads(threads: usize) {
     }
 }
 
+/// Provenance for `--report`: the command line (program name as `fundwatch`) and the
+/// SHA-256 of every ledger, the settings file and the mapping files.
+fn report_provenance(
+    rules: &RuleSet,
+    files: &[input::InputFile],
+    config_file: Option<&PathBuf>,
+    mappings: &[PathBuf],
+) -> report::Provenance {
+    let command_line = std::iter::once("fundwatch".to_string())
+        .chain(
+            std::env::args_os()
+                .skip(1)
+                .map(|a| a.to_string_lossy().into_owned()),
+        )
+        .collect();
+    let default_config = PathBuf::from(config::DEFAULT_NAME);
+    let config_file = config_file.or(default_config.is_file().then_some(&default_config));
+    let mut inputs: Vec<(String, PathBuf)> = files
+        .iter()
+        .map(|f| (f.display.clone(), f.path.clone()))
+        .collect();
+    for path in config_file.into_iter().chain(mappings) {
+        inputs.push((path.display().to_string(), path.clone()));
+    }
+    report::Provenance::collect(rules, command_line, &inputs, None)
+}
+
 pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
     let config = match config::load(args.config.as_deref()) {
         Ok(c) => c,
@@ -142,11 +173,18 @@ pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
     let format = args.format.or(config.format).unwrap_or(Format::Table);
     let fail_on = args.fail_on.or(config.fail_on).unwrap_or(Severity::High);
     let output = args.output.clone().or(config.output.clone());
+    let refs = match load_references(&args, &config) {
+        Ok(refs) => refs,
+        Err(errors) => {
+            print_config_errors(&errors);
+            return Ok(ExitStatus::Error);
+        }
+    };
     set_threads(args.threads);
 
     let (files, input_errors) = input::expand(&paths);
     let bar = progress_bar(files.len(), quiet);
-    let mut outcome = scan::scan(&files, &opts, &rules, &bar);
+    let mut outcome = scan::scan(&files, &opts, &rules, &refs, &bar);
     bar.finish_and_clear();
     outcome.errors.extend(input_errors);
     outcome.errors.sort_by(|a, b| a.path.cmp(&b.path));
@@ -178,6 +216,17 @@ pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
         Format::Jsonl => report::write_jsonl(&mut out, &outcome.findings)?,
     }
     out.flush()?;
+    if let Some(dir) = args.report.clone().or(config.report.clone()) {
+        let ctx = report::ReportContext {
+            outcome: &outcome,
+            summary: &summary,
+            rules: &rules,
+            lang: args.lang.or(config.lang).unwrap_or_default(),
+            provenance: report_provenance(&rules, &files, args.config.as_ref(), &read.mappings),
+        };
+        report::write_reports(&dir, &ctx)
+            .with_context(|| format!("cannot write the report to {}", dir.display()))?;
+    }
     Ok(if !outcome.errors.is_empty() {
         ExitStatus::Error
     } else if summary.failed {
@@ -185,6 +234,43 @@ pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Clean
     })
+}
+
+/// Loads the units and budget tables and the parameter sets; every problem is located.
+fn load_references(
+    args: &ScanArgs,
+    config: &config::ScanConfig,
+) -> Result<References, Vec<ConfigError>> {
+    let mut errors = Vec::new();
+    let mut refs = References::builtin();
+    match Params::builtin() {
+        Ok(params) => refs.params = params,
+        Err(e) => errors.push(e),
+    }
+    refs.params.use_presets = args.use_presets || config.use_presets;
+    refs.params.unit_caps = config.caps.clone();
+    refs.province = args.province.clone().or(config.province.clone());
+    if let Some(path) = args.units.as_ref().or(config.units.as_ref()) {
+        match Units::load(path) {
+            Ok(units) => refs.units = Some(units),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    if let Some(path) = args.budget.as_ref().or(config.budget.as_ref()) {
+        match Budget::load(path) {
+            Ok(budget) => refs.budget = Some(budget),
+            Err(mut e) => errors.append(&mut e),
+        }
+    }
+    errors.extend(
+        refs.params
+            .validate_unit_caps(|unit| refs.province_of(unit)),
+    );
+    if errors.is_empty() {
+        Ok(refs)
+    } else {
+        Err(errors)
+    }
 }
 
 pub fn inspect(args: InspectArgs) -> anyhow::Result<ExitStatus> {

@@ -25,10 +25,21 @@ pub struct ScanConfig {
     pub format: Option<Format>,
     pub output: Option<PathBuf>,
     pub fail_on: Option<Severity>,
+    /// Directory of the risk report (report.html, findings.xlsx, report.md).
+    pub report: Option<PathBuf>,
+    pub lang: Option<crate::report::Lang>,
     pub encoding: Option<String>,
     pub unit: Option<String>,
     #[serde(default)]
     pub mappings: Vec<PathBuf>,
+    pub units: Option<PathBuf>,
+    pub budget: Option<PathBuf>,
+    pub province: Option<String>,
+    #[serde(default)]
+    pub use_presets: bool,
+    /// Stricter caps for named units: `[scan.caps."某工会"] festival_gift_per_member_year = 1500`.
+    #[serde(default)]
+    pub caps: std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -63,5 +74,8 @@ pub fn load(path: Option<&Path>) -> Result<ScanConfig, ConfigError> {
     scan.rules = scan.rules.into_iter().map(rebase).collect();
     scan.mappings = scan.mappings.into_iter().map(rebase).collect();
     scan.output = scan.output.map(rebase);
+    scan.report = scan.report.map(rebase);
+    scan.units = scan.units.map(rebase);
+    scan.budget = scan.budget.map(rebase);
     Ok(scan)
 }

@@ -14,6 +14,7 @@ pub mod finding;
 pub mod input;
 pub mod inspect;
 pub mod ledger;
+pub mod reference;
 pub mod report;
 pub mod rule;
 pub mod scan;

@@ -81,6 +81,7 @@ pub fn scan(
     inputs: &[InputFile],
     opts: &ReadOptions,
     rules: &RuleSet,
+    refs: &crate::reference::References,
     progress: &indicatif::ProgressBar,
 ) -> ScanOutcome {
     let results: Vec<(Result<LedgerFile, FileError>, Vec<Finding>)> = inputs
@@ -103,7 +104,7 @@ pub fn scan(
         }
         outcome.findings.append(&mut findings);
     }
-    let (mut findings, notes) = run_detectors(rules, &outcome.files, Calendar::builtin());
+    let (mut findings, notes) = run_detectors(rules, &outcome.files, Calendar::builtin(), refs);
     outcome.findings.append(&mut findings);
     outcome.notes = notes;
     finding::finalize(&mut outcome.findings);
@@ -118,8 +119,13 @@ pub fn detector_outputs(
     keywords: &KeywordSet,
     files: &[LedgerFile],
     calendar: &Calendar,
+    refs: &crate::reference::References,
 ) -> Vec<(String, Output)> {
-    let ctx = Ctx { files, calendar };
+    let ctx = Ctx {
+        files,
+        calendar,
+        refs,
+    };
     // Every row by unit, and the rule's candidates by unit.
     let mut units: BTreeMap<&str, (Vec<RowRef>, Vec<RowRef>)> = BTreeMap::new();
     for (file_idx, file) in files.iter().enumerate() {
@@ -156,11 +162,31 @@ pub fn detector_outputs(
         .collect()
 }
 
+/// Sorts notes and merges the same remark about the same unit from several rules
+/// (e.g. "no budget for unit X" from every budget rule) into one.
+fn merge_notes(mut notes: Vec<Note>) -> Vec<Note> {
+    notes.sort_by(|a, b| (&a.unit, &a.message, &a.rule_id).cmp(&(&b.unit, &b.message, &b.rule_id)));
+    let mut merged: Vec<Note> = Vec::with_capacity(notes.len());
+    for note in notes {
+        match merged.last_mut() {
+            Some(last) if last.unit == note.unit && last.message == note.message => {
+                if !last.rule_id.split('、').any(|id| id == note.rule_id) {
+                    last.rule_id = format!("{}、{}", last.rule_id, note.rule_id);
+                }
+            }
+            _ => merged.push(note),
+        }
+    }
+    merged.sort();
+    merged
+}
+
 /// Runs every detector rule; detector rules run in parallel, units within a rule in order.
 pub fn run_detectors(
     rules: &RuleSet,
     files: &[LedgerFile],
     calendar: &Calendar,
+    refs: &crate::reference::References,
 ) -> (Vec<Finding>, Vec<Note>) {
     let per_rule: Vec<(Vec<Finding>, Vec<Note>)> = rules
         .rules
@@ -169,7 +195,9 @@ pub fn run_detectors(
         .map(|(rule, detector)| {
             let mut findings = Vec::new();
             let mut notes = Vec::new();
-            for (unit, out) in detector_outputs(rule, detector, &rules.keywords, files, calendar) {
+            for (unit, out) in
+                detector_outputs(rule, detector, &rules.keywords, files, calendar, refs)
+            {
                 for hit in &out.hits {
                     findings.push(Finding::for_hit(rule, hit, files, &unit));
                 }
@@ -188,7 +216,5 @@ pub fn run_detectors(
         findings.append(&mut f);
         notes.append(&mut n);
     }
-    notes.sort();
-    notes.dedup();
-    (findings, notes)
+    (findings, merge_notes(notes))
 }

@@ -7,6 +7,8 @@
 //! choose the candidate rows the detector looks at.
 
 pub mod benford;
+pub mod budget;
+pub mod cap;
 pub mod duplicate_payment;
 pub mod large_cash;
 pub mod near_threshold;
@@ -34,6 +36,7 @@ pub struct RowRef {
 pub struct Ctx<'a> {
     pub files: &'a [LedgerFile],
     pub calendar: &'a Calendar,
+    pub refs: &'a crate::reference::References,
 }
 
 impl<'a> Ctx<'a> {
@@ -118,9 +121,19 @@ pub enum Detector {
     RoundAmount(round_amount::Params),
     Benford(benford::Params),
     Outlier(outlier::Params),
+    Cap(cap::Params),
+    Budget(budget::Params),
 }
 
 impl Detector {
+    /// Detectors that sum amounts see 红字 reversals too, so totals are net.
+    pub fn nets_reversals(&self) -> bool {
+        matches!(
+            self,
+            Detector::Cap(_) | Detector::Budget(_) | Detector::YearEndSpike(_)
+        )
+    }
+
     pub fn kind(&self) -> &'static str {
         match self {
             Detector::DuplicatePayment(_) => "duplicate-payment",
@@ -134,6 +147,8 @@ impl Detector {
             Detector::RoundAmount(_) => "round-amount",
             Detector::Benford(_) => "benford",
             Detector::Outlier(_) => "outlier",
+            Detector::Cap(_) => "cap",
+            Detector::Budget(_) => "budget",
         }
     }
 
@@ -151,6 +166,8 @@ impl Detector {
             Detector::RoundAmount(p) => round_amount::run(p, ctx, unit, out),
             Detector::Benford(p) => benford::run(p, ctx, unit, out),
             Detector::Outlier(p) => outlier::run(p, ctx, unit, out),
+            Detector::Cap(p) => cap::run(p, ctx, unit, out),
+            Detector::Budget(p) => budget::run(p, ctx, unit, out),
         }
     }
 }

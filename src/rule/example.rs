@@ -7,12 +7,15 @@ use chrono::NaiveDate;
 
 use serde::Deserialize;
 
-use super::file::{ExampleSpec, Expect, Money};
+use super::file::{CaseSpec, ExampleSpec, Expect, Money};
 use super::keywords::{HitCache, KeywordSet};
 use super::{Rule, RuleSet};
 use crate::calendar::Calendar;
 use crate::detector::Detector;
 use crate::ledger::{ChartVersion, Direction, LedgerFile, Row, chart, value};
+use crate::reference::References;
+use crate::reference::budget::{Budget, BudgetLine};
+use crate::reference::units::{UnitInfo, Units};
 
 /// Default date of an example row without one: a plain Wednesday, no festival near.
 const DEFAULT_DATE: (i32, u32, u32) = (2025, 6, 11);
@@ -87,7 +90,7 @@ pub fn example_rows_ledger(examples: &[ExampleSpec], display: &str) -> Result<Le
             department: s.intern(&example.department),
             project: s.intern(&example.project),
             attachments: example.attachments,
-            unit: s.intern(example.unit.as_deref().unwrap_or("示例工会")),
+            unit: s.intern(example.unit.as_deref().unwrap_or(EXAMPLE_UNIT)),
             closing: example.closing,
         };
         file.rows.push(row);
@@ -102,8 +105,10 @@ pub fn flagged(
     rule: &Rule,
     keywords: &KeywordSet,
     file: LedgerFile,
-    params: Option<&toml::Table>,
+    case: Option<&CaseSpec>,
 ) -> Result<(Vec<bool>, usize), String> {
+    let params = case.and_then(|c| c.params.as_ref());
+    let refs = case.map_or_else(References::builtin, case_references);
     let mut flags = vec![false; file.rows.len()];
     let Some(detector) = &rule.detector else {
         let mut hits = HitCache::new(keywords, &file);
@@ -126,9 +131,14 @@ pub fn flagged(
     };
     let files = [file];
     let mut count = 0;
-    for (_, out) in
-        crate::scan::detector_outputs(rule, &detector, keywords, &files, Calendar::builtin())
-    {
+    for (_, out) in crate::scan::detector_outputs(
+        rule,
+        &detector,
+        keywords,
+        &files,
+        Calendar::builtin(),
+        &refs,
+    ) {
         count += out.hits.len();
         for hit in out.hits {
             for r in hit.rows {
@@ -163,6 +173,60 @@ fn judge(test: &mut RuleTest, label: &str, expect: Expect, flagged: bool) {
     }
 }
 
+/// The unit name of example rows without one.
+const EXAMPLE_UNIT: &str = "示例工会";
+
+/// Reference tables as a case describes them: members, province and budget lines of
+/// the example unit.
+fn case_references(case: &CaseSpec) -> References {
+    let mut refs = References::builtin();
+    if case.members.is_some() || case.province.is_some() {
+        let info = UnitInfo {
+            members: case.members,
+            level: None,
+            province: case
+                .province
+                .as_deref()
+                .map(crate::reference::units::normalize_province),
+            source: "example".to_string(),
+        };
+        refs.units = Some(Units {
+            units: std::collections::BTreeMap::from([(EXAMPLE_UNIT.to_string(), info)]),
+        });
+    }
+    if !case.budget.is_empty() {
+        let mut budget = Budget::default();
+        for line in &case.budget {
+            let version = if line.year <= 2021 {
+                ChartVersion::Y2009
+            } else {
+                ChartVersion::Y2021
+            };
+            let original = money(&Some(line.amount.clone())).unwrap_or(0);
+            let adjusted = line
+                .adjusted
+                .as_ref()
+                .and_then(|m| money(&Some(m.clone())).ok());
+            budget
+                .lines
+                .entry((EXAMPLE_UNIT.to_string(), line.year))
+                .or_default()
+                .push(BudgetLine {
+                    unit: EXAMPLE_UNIT.to_string(),
+                    year: line.year,
+                    account_code: line.account_code.clone(),
+                    account: chart::full_path(version, &line.account_code, &line.account),
+                    amount: adjusted.unwrap_or(original),
+                    original,
+                    adjusted,
+                    source: "example".to_string(),
+                });
+        }
+        refs.budget = Some(budget);
+    }
+    refs
+}
+
 /// Runs one rule's examples and cases.
 pub fn test_rule(rule: &Rule, keywords: &KeywordSet) -> RuleTest {
     let mut test = RuleTest {
@@ -189,7 +253,7 @@ pub fn test_rule(rule: &Rule, keywords: &KeywordSet) -> RuleTest {
     for (idx, case) in rule.cases.iter().enumerate() {
         let label = format!("case {}{}", idx + 1, note(&case.note));
         let result = example_rows_ledger(&case.rows, &rule.source)
-            .and_then(|file| flagged(rule, keywords, file, case.params.as_ref()));
+            .and_then(|file| flagged(rule, keywords, file, Some(case)));
         let (flags, count) = match result {
             Ok(pair) => pair,
             Err(e) => {

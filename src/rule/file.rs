@@ -46,7 +46,30 @@ pub struct CaseSpec {
     /// When set, the exact number of findings the case must produce.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub findings: Option<usize>,
+    /// 会员人数 of the example unit (as the units table would give it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub members: Option<u32>,
+    /// Province of the example unit (chooses the parameter set).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// Budget lines of the example unit (as the budget table would give them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub budget: Vec<CaseBudgetLine>,
     pub rows: Vec<ExampleSpec>,
+}
+
+/// A budget line inside a case.
+#[derive(Debug, Deserialize, Clone, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseBudgetLine {
+    pub year: i32,
+    #[serde(default)]
+    pub account: String,
+    #[serde(default)]
+    pub account_code: String,
+    pub amount: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adjusted: Option<Money>,
 }
 
 #[derive(Debug, Deserialize, Clone, serde::Serialize)]

@@ -16,7 +16,7 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
 }
 
-/// Prefix shown for files of the embedded pack.
+/// Prefix shown for files of the embedded pack. (`params/` and `calendar/` hold data, not rules.)
 pub const BUILTIN_PREFIX: &str = "<builtin>";
 
 /// The compiled rules and their shared keyword automaton.
@@ -65,7 +65,7 @@ pub fn load_rules(
         packs.push(
             embedded::EMBEDDED
                 .iter()
-                .filter(|(rel, _)| rel.ends_with(".toml"))
+                .filter(|(rel, _)| rel.ends_with(".toml") && !rel.starts_with("params/"))
                 .map(|(rel, text)| Source {
                     display: format!("{BUILTIN_PREFIX}/{rel}"),
                     text: (*text).to_string(),
@@ -393,6 +393,9 @@ fn compile(
             accounts: parsed.scope.accounts,
             exclude_accounts: parsed.scope.exclude_accounts,
             include_closing: parsed.scope.include_closing,
+            include_reversals: detector
+                .as_ref()
+                .is_some_and(crate::detector::Detector::nets_reversals),
         },
         docs: parsed.docs,
         where_text,

@@ -101,6 +101,8 @@ pub struct Scope {
     pub accounts: Vec<String>,
     pub exclude_accounts: Vec<String>,
     pub include_closing: bool,
+    /// Also admit 红字 reversals (negative debits), for detectors that net totals.
+    pub include_reversals: bool,
 }
 
 impl Scope {
@@ -113,7 +115,10 @@ impl Scope {
         }
         let account = file.strings.get(row.account);
         let in_lines = match self.lines {
-            Lines::Expense => row.debit > 0 && account.contains("支出"),
+            Lines::Expense => {
+                (row.debit > 0 || (self.include_reversals && row.debit < 0))
+                    && account.contains("支出")
+            }
             Lines::Income => row.credit > 0 && account.contains("收入"),
             Lines::All => true,
         };

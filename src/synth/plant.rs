@@ -85,6 +85,25 @@ pub const SCHOOL_GAP: (u16, u8, u32) = (2021, 7, 4);
 /// December 2022 spending spike.
 pub fn hospital(b: &mut Builder) {
     let m = b.unit.members;
+    // 湖北 (units.csv): 住院慰问 ≤ 1,000 per person, 生日 ≤ 300 per person.
+    pay1(
+        b,
+        d(2022, 3, 16),
+        "会员王五住院慰问金",
+        Acct::MemberActivity,
+        300_000,
+        Party::None,
+        Tag::EventCap,
+    );
+    pay1(
+        b,
+        d(2022, 4, 12),
+        "会员生日蛋糕券 30人",
+        Acct::MemberActivity,
+        1_200_000,
+        Party::Supplier(CAKE_SHOPS[0]),
+        Tag::EventCap,
+    );
     pay1(
         b,
         d(2022, 1, 21),
@@ -177,6 +196,16 @@ pub fn hospital(b: &mut Builder) {
 /// 城建集团工会 (金蝶精斗云): a split payment, KTV, liquor and cigarettes;
 /// also two legitimate red-ink reversals.
 pub fn builder(b: &mut Builder) {
+    // 40 people for 3 days at 90,000: 750 元/人天 against the 550 standard.
+    pay1(
+        b,
+        d(2022, 11, 9),
+        "工会干部培训班 40人 3天",
+        Acct::Training,
+        9_000_000,
+        Party::Supplier(HOTELS[0]),
+        Tag::TrainingCap,
+    );
     for (day, fen) in [(8, 498_000), (10, 495_000), (13, 499_000)] {
         pay1(
             b,

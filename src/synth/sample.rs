@@ -10,7 +10,7 @@ use super::book::{Book, Builder, Voucher};
 use super::chart::Acct;
 use super::names::{self, Unit};
 use super::rng::Rng;
-use super::{broken, generic, kingdee, plant, readme, routine, yonyou};
+use super::{broken, generic, kingdee, plant, readme, reference, routine, yonyou};
 
 /// One ledger of the sample set.
 pub struct Spec {
@@ -138,6 +138,8 @@ pub fn write_all(dir: &Path, seed: u64) -> io::Result<Vec<PathBuf>> {
     put("broken/garbage.csv", &broken::garbage(&mut rng))?;
     put("broken/no-header.csv", &broken::no_header(&mut rng))?;
     put("broken/bad-values.csv", &broken::bad_values())?;
+    put("units.csv", reference::units_csv(&books).as_bytes())?;
+    put("budget.csv", reference::budget_csv(&books).as_bytes())?;
     put("README.md", readme::render(&books, seed).as_bytes())?;
 
     written.sort();

@@ -34,6 +34,10 @@ pub enum Tag {
     LargeCash,
     SlushFund,
     DecemberSpike,
+    /// A 慰问 above the province's per-event standard.
+    EventCap,
+    /// A training line above the 550 元/人天 standard.
+    TrainingCap,
 }
 
 impl Tag {
@@ -71,6 +75,8 @@ impl Tag {
                 "pattern: 行政补助收入 57,000 10 days before 中秋, then 29,700 of 慰问品 (小金库)"
             }
             DecemberSpike => "statistics: December spending far above the monthly median",
+            EventCap => "cap: 慰问 above the province's per-event standard (needs units.csv)",
+            TrainingCap => "cap: 培训 above 550 元/人天 (headcount and days in the summary)",
         }
     }
 }

@@ -31,7 +31,16 @@ fn committed_sample_data_matches_the_generator() {
 
 #[test]
 fn findings_on_sample_data() {
-    let out = run(&["scan", "sample-data/ledgers", "--format", "jsonl"]);
+    let out = run(&[
+        "scan",
+        "sample-data/ledgers",
+        "--units",
+        "sample-data/units.csv",
+        "--budget",
+        "sample-data/budget.csv",
+        "--format",
+        "jsonl",
+    ]);
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let lines: Vec<String> = String::from_utf8(out.stdout)
         .unwrap()
@@ -39,7 +48,7 @@ fn findings_on_sample_data() {
         .map(|l| {
             let f: serde_json::Value = serde_json::from_str(l).unwrap();
             format!(
-                "{} {} {}:{} {} {} 「{}」 {}",
+                "{} {} {}:{} {} {} 「{}」 {} | {}",
                 f["rule_id"].as_str().unwrap(),
                 f["severity"].as_str().unwrap(),
                 f["file"].as_str().unwrap(),
@@ -48,6 +57,7 @@ fn findings_on_sample_data() {
                 f["voucher"].as_str().unwrap(),
                 f["summary"].as_str().unwrap(),
                 f["amount"].as_str().unwrap(),
+                f["message"].as_str().unwrap(),
             )
         })
         .collect();

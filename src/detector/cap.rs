@@ -1,0 +1,316 @@
+//! `cap`: totals or per-person amounts compared with a limit — the provincial 元/人/年
+//! and 元/人/次 standards, activity limits, 会议/培训 定额.
+//!
+//! ## What it finds
+//! - `aggregate = "per-member"`: per unit and `period` (year, quarter, month), the net
+//!   candidate spending (红字 reversals subtract) divided by the unit's 会员人数 (units
+//!   table) above the limit.
+//! - `aggregate = "sum"` / `"count"`: the period total or number of rows above the limit.
+//! - `aggregate = "per-person"`: each row's amount per person (a stated `30人`, or a
+//!   stated `200元/人`; `individual = true` means one person unless stated), per day when
+//!   `per_day = true` (a stated `3天`), above the limit.
+//!
+//! The limit is the parameter `param` from the unit's provincial set in force at the
+//! period start (see `rules/params/provinces.toml`), or `limit` when no set has it.
+//! Exactly at the limit is not over. Closing entries are left out.
+//!
+//! ## Why it matters
+//! The rules people break most often are about totals: festival gifts above the
+//! province's 元/人/年 cap, 慰问 above the per-event standard.
+//!
+//! ## Parameters
+//! `aggregate`, `period` (year), `param`, `limit`, `per_day` (false), `individual`
+//! (false), `label` (what is counted, for messages).
+//!
+//! ## Limits
+//! Per-member caps need the units table; per-person caps need the headcount in the
+//! summary. What cannot be checked is reported as a note, never skipped silently.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+use super::{Ctx, Hit, Output, RowRef, UnitRows, fen, yuan};
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "kebab-case")]
+pub enum Aggregate {
+    PerMember,
+    PerPerson,
+    Sum,
+    Count,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Year,
+    Quarter,
+    Month,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    pub aggregate: Aggregate,
+    #[serde(default = "default_period")]
+    pub period: Period,
+    #[serde(default)]
+    pub param: Option<String>,
+    #[serde(default)]
+    pub limit: Option<f64>,
+    #[serde(default)]
+    pub per_day: bool,
+    #[serde(default)]
+    pub individual: bool,
+    #[serde(default = "default_label")]
+    pub label: String,
+}
+
+fn default_period() -> Period {
+    Period::Year
+}
+fn default_label() -> String {
+    "支出".to_string()
+}
+
+/// The limit in force for `unit` on `date`, and a description of its source.
+fn limit(p: &Params, ctx: &Ctx, unit: &str, date: NaiveDate) -> Option<(f64, String)> {
+    let province = ctx.refs.province_of(unit);
+    if let Some(key) = &p.param
+        && let Some((value, source)) = ctx.refs.params.value(unit, province.as_deref(), date, key)
+    {
+        return Some((value, source.describe()));
+    }
+    p.limit.map(|v| (v, "规则默认值".to_string()))
+}
+
+fn period_key(p: Period, date: NaiveDate) -> (String, NaiveDate) {
+    let y = date.year();
+    match p {
+        Period::Year => (
+            format!("{y} 年"),
+            NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(date),
+        ),
+        Period::Quarter => {
+            let q = date.month0() / 3;
+            (
+                format!("{y} 年第 {} 季度", q + 1),
+                NaiveDate::from_ymd_opt(y, q * 3 + 1, 1).unwrap_or(date),
+            )
+        }
+        Period::Month => (
+            format!("{y} 年 {} 月", date.month()),
+            NaiveDate::from_ymd_opt(y, date.month(), 1).unwrap_or(date),
+        ),
+    }
+}
+
+fn over_text(value: f64, limit: f64) -> String {
+    if limit > 0.0 {
+        format!("超 {:.1}%", (value - limit) / limit * 100.0)
+    } else {
+        "上限为 0".to_string()
+    }
+}
+
+pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
+    if p.aggregate == Aggregate::PerPerson {
+        return per_person(p, ctx, unit, out);
+    }
+    let mut periods: BTreeMap<NaiveDate, (String, Vec<RowRef>)> = BTreeMap::new();
+    for &r in unit.candidates {
+        let (label, start) = period_key(p.period, ctx.row(r).date);
+        periods
+            .entry(start)
+            .or_insert_with(|| (label, Vec::new()))
+            .1
+            .push(r);
+    }
+    let members = ctx.refs.members(unit.name);
+    for (start, (label, rows)) in periods {
+        let total: i64 = rows.iter().map(|r| ctx.row(*r).debit).sum();
+        let Some((limit, source)) = limit(p, ctx, unit.name, start) else {
+            let province = ctx
+                .refs
+                .province_of(unit.name)
+                .unwrap_or_else(|| "未知".to_string());
+            out.notes.push(format!(
+                "{label}：单位所在省份（{province}）没有适用的参数“{}”，{}限额检查已跳过 (no parameter set in force; give --province or a units table, or --use-presets)",
+                p.param.as_deref().unwrap_or(""),
+                p.label
+            ));
+            continue;
+        };
+        let (value, shown, unit_text) = match p.aggregate {
+            Aggregate::PerMember => {
+                let Some(n) = members else {
+                    out.notes.push(format!(
+                        "{label}：没有会员人数，{}人均限额检查已跳过 (per-member cap skipped: no member count; give --units)",
+                        p.label
+                    ));
+                    break;
+                };
+                let per = total as f64 / 100.0 / f64::from(n);
+                let unit_text = match p.period {
+                    Period::Year => "元/人/年",
+                    Period::Quarter => "元/人/季度",
+                    Period::Month => "元/人/月",
+                };
+                (
+                    per,
+                    format!(
+                        "人均 {} 元（合计 {} 元 ÷ 会员 {n} 人）",
+                        yuan((per * 100.0).round() as i64),
+                        yuan(total)
+                    ),
+                    unit_text,
+                )
+            }
+            Aggregate::Sum => (
+                total as f64 / 100.0,
+                format!("合计 {} 元", yuan(total)),
+                "元",
+            ),
+            Aggregate::Count => (rows.len() as f64, format!("共 {} 笔", rows.len()), "笔"),
+            // Handled row by row in `per_person` above.
+            Aggregate::PerPerson => continue,
+        };
+        if value > limit {
+            let limit_text = if p.aggregate == Aggregate::Count {
+                format!("{limit}")
+            } else {
+                yuan(fen(limit))
+            };
+            out.hits.push(Hit {
+                message: format!(
+                    "{label}{}{shown}，超过上限 {limit_text} {unit_text}（{}）；参数：{source}",
+                    p.label,
+                    over_text(value, limit)
+                ),
+                rows,
+                amount_fen: total,
+                period: Some(label),
+            });
+        }
+    }
+}
+
+/// The first number in `text` directly followed by one of `suffixes`.
+pub fn number_before(text: &str, suffixes: &[&str]) -> Option<f64> {
+    let text = crate::ledger::value::to_half_width(text);
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && (chars[i].is_ascii_digit() || chars[i] == '.') {
+                i += 1;
+            }
+            let number: String = chars[start..i].iter().collect();
+            let mut j = i;
+            while j < chars.len() && chars[j] == ' ' {
+                j += 1;
+            }
+            let rest: String = chars[j..].iter().take(4).collect();
+            if suffixes.iter().any(|s| rest.starts_with(s)) {
+                return number.parse().ok();
+            }
+        } else {
+            i += 1;
+        }
+    }
+    None
+}
+
+fn per_person(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
+    let mut unstated = 0;
+    for &r in unit.candidates {
+        let row = ctx.row(r);
+        if row.debit <= 0 {
+            continue;
+        }
+        let Some((limit, source)) = limit(p, ctx, unit.name, row.date) else {
+            let note = format!(
+                "{} 年：单位所在省份没有适用的参数“{}”，{}限额检查已跳过 (no parameter set in force)",
+                row.date.year(),
+                p.param.as_deref().unwrap_or(""),
+                p.label
+            );
+            if !out.notes.contains(&note) {
+                out.notes.push(note);
+            }
+            continue;
+        };
+        let summary = ctx.summary(r);
+        let stated_each = number_before(summary, &["元/人", "元每人", "元／人"]);
+        let people = number_before(summary, &["人", "名"])
+            .filter(|n| *n >= 1.0)
+            .or(p.individual.then_some(1.0));
+        let days = if p.per_day {
+            number_before(summary, &["天", "日"]).filter(|d| *d >= 1.0)
+        } else {
+            Some(1.0)
+        };
+        let (Some(days), Some(each)) = (
+            days,
+            stated_each.or_else(|| people.map(|n| row.debit as f64 / 100.0 / n)),
+        ) else {
+            unstated += 1;
+            continue;
+        };
+        let each = if stated_each.is_some() {
+            each
+        } else {
+            each / days
+        };
+        if each > limit {
+            let basis = match (stated_each, people, p.per_day) {
+                (Some(_), _, _) => "摘要注明的人均金额".to_string(),
+                (None, Some(n), true) => format!("{} 元 ÷ {n} 人 ÷ {days} 天", yuan(row.debit)),
+                (None, Some(n), false) => format!("{} 元 ÷ {n} 人", yuan(row.debit)),
+                _ => String::new(),
+            };
+            let per = if p.per_day { "元/人·天" } else { "元/人" };
+            out.hits.push(Hit {
+                rows: vec![r],
+                message: format!(
+                    "「{summary}」{}{} {} 元（{basis}），超过上限 {} {per}（{}）；参数：{source}",
+                    p.label,
+                    if p.per_day { "每人每天" } else { "人均" },
+                    yuan((each * 100.0).round() as i64),
+                    yuan(fen(limit)),
+                    over_text(each, limit)
+                ),
+                amount_fen: row.debit,
+                period: None,
+            });
+        }
+    }
+    if unstated > 0 {
+        out.notes.push(format!(
+            "{} 笔{}的摘要未注明人数{}，无法按人均检查 (per-person cap not checkable)",
+            unstated,
+            p.label,
+            if p.per_day { "或天数" } else { "" }
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_in_summaries() {
+        assert_eq!(number_before("会员生日蛋糕券 30人", &["人"]), Some(30.0));
+        assert_eq!(number_before("疗休养 12人 3天", &["天"]), Some(3.0));
+        assert_eq!(
+            number_before("纪念品每人120元，共50名", &["名"]),
+            Some(50.0)
+        );
+        assert_eq!(number_before("慰问品200元/人", &["元/人"]), Some(200.0));
+        assert_eq!(number_before("春节慰问品", &["人"]), None);
+    }
+}
