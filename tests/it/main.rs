@@ -5,6 +5,7 @@ mod benford;
 mod cli;
 mod errors;
 mod reader;
+mod references;
 mod rules;
 mod sample_data;
 
