@@ -21,6 +21,8 @@ pub struct Args {
     pub quiet: bool,
 }
 
+// Parsed once per run: the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan ledgers with the rules and report flagged rows.
@@ -30,9 +32,41 @@ pub enum Command {
     /// List, show, check and test rules.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Draw a reproducible sample of expense lines for 票据抽查 (random or monetary-unit).
+    Sample(SampleArgs),
+    /// Write a commented fundwatch.toml, a local rules directory and an exceptions.toml.
+    Init {
+        /// Where to write them.
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
     /// Write generated ledgers: the bundled sample set, or a large file for benchmarks.
     #[command(subcommand, hide = true)]
     Synth(SynthCommand),
+}
+
+#[derive(Debug, clap::Args)]
+pub struct SampleArgs {
+    /// Ledger files, directories or glob patterns.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// How many lines to draw (per unit with --per-unit).
+    #[arg(long)]
+    pub size: usize,
+    /// The seed: the same seed and ledgers always give the same draw.
+    #[arg(long)]
+    pub seed: u64,
+    /// random: every line equally likely; mus: probability proportional to amount.
+    #[arg(long, value_enum, default_value_t = crate::workflow::sample::Method::Random)]
+    pub method: crate::workflow::sample::Method,
+    /// Draw `--size` lines from each unit.
+    #[arg(long)]
+    pub per_unit: bool,
+    /// Write here (.csv or .xlsx) instead of CSV on stdout.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub read: ReadArgs,
 }
 
 /// Options for reading ledgers, shared by `scan` and `inspect`.
@@ -95,6 +129,18 @@ pub struct ScanArgs {
     /// Also use parameter sets whose source is secondary (tag C) or unverified (tag D).
     #[arg(long, help_heading = "Reference tables")]
     pub use_presets: bool,
+    /// Exceptions file (fingerprint or rule+unit+voucher, reason, approver, 批文号, expiry).
+    #[arg(long, value_name = "FILE", help_heading = "Workflow")]
+    pub exceptions: Option<PathBuf>,
+    /// Last month's `--format json` output: mark findings new / open and list resolved ones.
+    #[arg(long, value_name = "FILE", help_heading = "Workflow")]
+    pub baseline: Option<PathBuf>,
+    /// Fail (exit 1) only on findings that are new against the baseline.
+    #[arg(long, help_heading = "Workflow")]
+    pub fail_on_new: bool,
+    /// The date exceptions are checked against (default: today), YYYY-MM-DD.
+    #[arg(long, value_name = "DATE", help_heading = "Workflow")]
+    pub as_of: Option<chrono::NaiveDate>,
     #[command(flatten)]
     pub read: ReadArgs,
 }
@@ -173,6 +219,8 @@ pub enum Format {
     Csv,
     Json,
     Jsonl,
+    /// JUnit XML: one test case per rule, for CI dashboards.
+    Junit,
 }
 
 /// How `inspect` and `rules list` print.

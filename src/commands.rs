@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 
 use crate::cli::{
-    Format, InspectArgs, InspectFormat, ReadArgs, RulesCommand, ScanArgs, SynthCommand,
+    Format, InspectArgs, InspectFormat, ReadArgs, RulesCommand, SampleArgs, ScanArgs, SynthCommand,
 };
 use crate::error::ConfigError;
 use crate::ledger::dialect;
@@ -19,7 +19,7 @@ use crate::reference::params::Params;
 use crate::reference::units::Units;
 use crate::report;
 use crate::rule::{self, RuleSet, Severity};
-use crate::{ExitStatus, config, input, inspect, scan};
+use crate::{ExitStatus, config, input, inspect, scan, workflow};
 
 fn print_config_errors(errors: &[ConfigError]) {
     for e in errors {
@@ -99,12 +99,14 @@ fn set_threads(threads: usize) {
 }
 
 /// Provenance for `--report`: the command line (program name as `fundwatch`) and the
-/// SHA-256 of every ledger, the settings file and the mapping files.
+/// SHA-256 of every ledger, the settings file and the other given files (mappings,
+/// units and budget tables).
 fn report_provenance(
     rules: &RuleSet,
     files: &[input::InputFile],
     config_file: Option<&PathBuf>,
-    mappings: &[PathBuf],
+    others: &[PathBuf],
+    parameter_set: String,
 ) -> report::Provenance {
     let command_line = std::iter::once("fundwatch".to_string())
         .chain(
@@ -119,10 +121,10 @@ fn report_provenance(
         .iter()
         .map(|f| (f.display.clone(), f.path.clone()))
         .collect();
-    for path in config_file.into_iter().chain(mappings) {
+    for path in config_file.into_iter().chain(others) {
         inputs.push((path.display().to_string(), path.clone()));
     }
-    report::Provenance::collect(rules, command_line, &inputs, None)
+    report::Provenance::collect(rules, command_line, &inputs, Some(parameter_set))
 }
 
 pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
@@ -180,6 +182,32 @@ pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     };
+    let exceptions = match args
+        .exceptions
+        .as_ref()
+        .or(config.exceptions.as_ref())
+        .map(|p| workflow::exceptions::load(p))
+    {
+        Some(Ok(loaded)) => Some(loaded),
+        Some(Err(e)) => {
+            print_config_errors(&[e]);
+            return Ok(ExitStatus::Error);
+        }
+        None => None,
+    };
+    let baseline = match args
+        .baseline
+        .as_ref()
+        .or(config.baseline.as_ref())
+        .map(|p| workflow::baseline::load(p))
+    {
+        Some(Ok(previous)) => Some(previous),
+        Some(Err(e)) => {
+            print_config_errors(&[e]);
+            return Ok(ExitStatus::Error);
+        }
+        None => None,
+    };
     set_threads(args.threads);
 
     let (files, input_errors) = input::expand(&paths);
@@ -187,6 +215,33 @@ pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
     let mut outcome = scan::scan(&files, &opts, &rules, &refs, &bar);
     bar.finish_and_clear();
     outcome.errors.extend(input_errors);
+    outcome.workflow.fail_on_new = args.fail_on_new || config.fail_on_new;
+    if let Some(loaded) = &exceptions {
+        let today = args
+            .as_of
+            .unwrap_or_else(|| chrono::Local::now().date_naive());
+        let applied = workflow::exceptions::apply(&mut outcome.findings, loaded, today);
+        outcome.workflow.suppressed = applied.suppressed;
+        outcome.workflow.stale_exceptions = applied.stale;
+        outcome.workflow.lapsed_exceptions = applied.lapsed;
+        outcome.workflow.exception_problems =
+            loaded.problems.iter().map(ToString::to_string).collect();
+        for problem in &outcome.workflow.exception_problems {
+            eprintln!("fundwatch: warning: {problem}");
+        }
+    }
+    if let Some(previous) = &baseline {
+        let findings = outcome.findings.iter_mut().chain(
+            outcome
+                .workflow
+                .suppressed
+                .iter_mut()
+                .map(|s| &mut s.finding),
+        );
+        let (counts, resolved) = workflow::baseline::compare(findings, previous);
+        outcome.workflow.baseline = Some(counts);
+        outcome.workflow.resolved = resolved;
+    }
     outcome.errors.sort_by(|a, b| a.path.cmp(&b.path));
     for e in &outcome.errors {
         eprintln!("fundwatch: error: {e}");
@@ -209,11 +264,17 @@ pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
             &outcome.findings,
             &summary,
             &outcome.notes,
+            &outcome.workflow,
             &outcome.errors,
         )?,
-        Format::Csv => report::write_csv(&mut out, &outcome.findings)?,
+        Format::Csv => {
+            report::write_csv(&mut out, &outcome.findings, &outcome.workflow.suppressed)?
+        }
         Format::Json => report::write_json(&mut out, &outcome, &summary)?,
-        Format::Jsonl => report::write_jsonl(&mut out, &outcome.findings)?,
+        Format::Jsonl => {
+            report::write_jsonl(&mut out, &outcome.findings, &outcome.workflow.suppressed)?
+        }
+        Format::Junit => workflow::junit::write(&mut out, &rules, &outcome.findings, fail_on)?,
     }
     out.flush()?;
     if let Some(dir) = args.report.clone().or(config.report.clone()) {
@@ -222,7 +283,20 @@ pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
             summary: &summary,
             rules: &rules,
             lang: args.lang.or(config.lang).unwrap_or_default(),
-            provenance: report_provenance(&rules, &files, args.config.as_ref(), &read.mappings),
+            provenance: report_provenance(
+                &rules,
+                &files,
+                args.config.as_ref(),
+                &[
+                    args.units.clone().or(config.units.clone()),
+                    args.budget.clone().or(config.budget.clone()),
+                ]
+                .into_iter()
+                .flatten()
+                .chain(read.mappings.iter().cloned())
+                .collect::<Vec<_>>(),
+                report::provenance::parameter_set_text(&refs, &outcome),
+            ),
         };
         report::write_reports(&dir, &ctx)
             .with_context(|| format!("cannot write the report to {}", dir.display()))?;
@@ -357,6 +431,74 @@ pub fn rules(command: RulesCommand) -> anyhow::Result<ExitStatus> {
     };
     out.flush()?;
     Ok(status)
+}
+
+pub fn sample(args: SampleArgs) -> anyhow::Result<ExitStatus> {
+    let opts = match read_options(&args.read) {
+        Ok(o) => o,
+        Err(errors) => {
+            print_config_errors(&errors);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let (files, input_errors) = input::expand(&args.paths);
+    let results = scan::read_all(&files, &opts, &indicatif::ProgressBar::hidden());
+    let mut failed = !input_errors.is_empty();
+    for e in &input_errors {
+        eprintln!("fundwatch: error: {e}");
+    }
+    let mut ledgers = Vec::new();
+    for r in results {
+        match r {
+            Ok(f) => ledgers.push(f),
+            Err(e) => {
+                eprintln!("fundwatch: error: {e}");
+                failed = true;
+            }
+        }
+    }
+    let picks = workflow::sample::draw(&ledgers, args.size, args.seed, args.method, args.per_unit);
+    match &args.output {
+        Some(path)
+            if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("xlsx")) =>
+        {
+            workflow::sample::write_xlsx(path, &picks, args.method, args.seed)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
+        other => {
+            let mut out = open_output(other.as_ref())?;
+            workflow::sample::write_csv(&mut out, &picks)?;
+            out.flush()?;
+        }
+    }
+    eprintln!(
+        "抽样 {} 行（方法 {:?}，种子 {}）",
+        picks.len(),
+        args.method,
+        args.seed
+    );
+    Ok(if failed {
+        ExitStatus::Error
+    } else {
+        ExitStatus::Clean
+    })
+}
+
+pub fn init(dir: &std::path::Path) -> anyhow::Result<ExitStatus> {
+    match workflow::init::init(dir) {
+        Ok(written) => {
+            for path in written {
+                eprintln!("wrote {}", path.display());
+            }
+            Ok(ExitStatus::Clean)
+        }
+        Err(message) => {
+            eprintln!("fundwatch: error: {message}");
+            Ok(ExitStatus::Error)
+        }
+    }
 }
 
 pub fn synth(command: SynthCommand) -> anyhow::Result<ExitStatus> {

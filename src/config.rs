@@ -37,6 +37,10 @@ pub struct ScanConfig {
     pub province: Option<String>,
     #[serde(default)]
     pub use_presets: bool,
+    pub exceptions: Option<PathBuf>,
+    pub baseline: Option<PathBuf>,
+    #[serde(default)]
+    pub fail_on_new: bool,
     /// Stricter caps for named units: `[scan.caps."某工会"] festival_gift_per_member_year = 1500`.
     #[serde(default)]
     pub caps: std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>,
@@ -77,5 +81,7 @@ pub fn load(path: Option<&Path>) -> Result<ScanConfig, ConfigError> {
     scan.report = scan.report.map(rebase);
     scan.units = scan.units.map(rebase);
     scan.budget = scan.budget.map(rebase);
+    scan.exceptions = scan.exceptions.map(rebase);
+    scan.baseline = scan.baseline.map(rebase);
     Ok(scan)
 }

@@ -46,6 +46,12 @@ pub struct Finding {
     pub period: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
+    /// `new` or `open` when the scan was compared with a baseline (`--baseline`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::workflow::baseline::Status>,
+    /// Set when an exception for this finding has lapsed (expired), so it is back.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exception_note: Option<String>,
     /// Sort key: sheet index within the file.
     #[serde(skip)]
     pub sheet_index: u16,
@@ -97,6 +103,8 @@ impl Finding {
             fingerprint,
             period: None,
             evidence: Vec::new(),
+            baseline: None,
+            exception_note: None,
             sheet_index: row.sheet,
             amount_fen: row.amount(),
         }
@@ -172,6 +180,8 @@ impl Finding {
                 fingerprint: String::new(),
                 period: None,
                 evidence: Vec::new(),
+                baseline: None,
+                exception_note: None,
                 sheet_index: 0,
                 amount_fen: 0,
             },

@@ -19,6 +19,7 @@ pub mod report;
 pub mod rule;
 pub mod scan;
 pub mod synth;
+pub mod workflow;
 
 use std::process::ExitCode;
 
@@ -64,6 +65,8 @@ pub fn run(args: cli::Args) -> anyhow::Result<ExitStatus> {
         cli::Command::Scan(scan) => commands::scan(scan, args.quiet),
         cli::Command::Inspect(inspect) => commands::inspect(inspect),
         cli::Command::Rules(rules) => commands::rules(rules),
+        cli::Command::Sample(sample) => commands::sample(sample),
+        cli::Command::Init { dir } => commands::init(&dir),
         cli::Command::Synth(synth) => commands::synth(synth),
     }
 }

@@ -35,6 +35,22 @@ pub struct ScanOutcome {
     pub findings: Vec<Finding>,
     /// Detector remarks, sorted.
     pub notes: Vec<Note>,
+    /// What the exceptions file and the baseline did (empty when not given).
+    pub workflow: Workflow,
+}
+
+/// Results of exceptions and baseline comparison.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Workflow {
+    pub suppressed: Vec<crate::workflow::exceptions::Suppressed>,
+    pub stale_exceptions: Vec<crate::workflow::exceptions::Stale>,
+    pub lapsed_exceptions: u64,
+    pub baseline: Option<crate::workflow::baseline::Counts>,
+    pub resolved: Vec<crate::workflow::baseline::Resolved>,
+    /// `--fail-on-new`: only new findings fail a check.
+    pub fail_on_new: bool,
+    /// Malformed exception entries (`path:line:col: …`); they suppress nothing.
+    pub exception_problems: Vec<String>,
 }
 
 /// Reads files in parallel, keeping input order.

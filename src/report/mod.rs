@@ -1,8 +1,22 @@
 //! Everything `scan` writes: the summary figures and the table, CSV, JSON and JSONL
-//! renderings of the same findings. Only this module and `inspect` write results.
+//! renderings of the same findings, and the risk report (`--report DIR`: report.html,
+//! findings.xlsx, report.md, all from [`write_reports`]). Only this module and `inspect`
+//! write results.
 
+mod context;
+pub mod figures;
+pub mod html;
+mod html_findings;
+mod html_quality;
+mod html_sections;
+pub mod markdown;
+pub mod provenance;
 pub mod rules;
+pub mod svg;
 pub mod table;
+pub mod text;
+pub mod xlsx;
+mod xlsx_sheets;
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -14,6 +28,9 @@ use crate::finding::Finding;
 use crate::ledger::{LedgerFile, Reject, value};
 use crate::rule::{RuleSet, Severity, Status};
 use crate::scan::ScanOutcome;
+
+pub use context::{Lang, REPORT_FILES, ReportContext, write_reports};
+pub use provenance::{Provenance, sha256_hex};
 
 /// Version of the JSON document layout; bumped on any incompatible change.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -65,6 +82,16 @@ pub struct Summary {
     pub rule_pack: String,
     pub fail_on: Severity,
     pub failed: bool,
+    /// Findings set aside by a valid exception (listed under `suppressed`).
+    pub suppressed: u64,
+    /// Findings back because their exception expired.
+    pub lapsed_exceptions: u64,
+    /// Exception entries that matched nothing.
+    pub stale_exceptions: u64,
+    /// New / open / resolved against `--baseline`, when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<crate::workflow::baseline::Counts>,
+    pub fail_on_new: bool,
 }
 
 /// The `--format json` document.
@@ -77,6 +104,12 @@ pub struct Document<'a> {
     pub files: &'a [FileSummary],
     /// Detector remarks: tests not applicable, computed calendars.
     pub notes: &'a [crate::scan::Note],
+    /// Findings set aside by exceptions, each with its exception.
+    pub suppressed: &'a [crate::workflow::exceptions::Suppressed],
+    /// Exception entries that matched no finding.
+    pub stale_exceptions: &'a [crate::workflow::exceptions::Stale],
+    /// Findings of the baseline that are gone.
+    pub resolved: &'a [crate::workflow::baseline::Resolved],
     pub errors: &'a [FileError],
 }
 
@@ -166,7 +199,16 @@ pub fn summarize(outcome: &ScanOutcome, rules: &RuleSet, fail_on: Severity) -> S
         rules_run: rules.rules.len() as u64,
         rule_pack: rules.pack_hash.clone(),
         fail_on,
-        failed: outcome.findings.iter().any(|f| fails(f, fail_on)),
+        failed: outcome.findings.iter().any(|f| {
+            fails(f, fail_on)
+                && (!outcome.workflow.fail_on_new
+                    || f.baseline == Some(crate::workflow::baseline::Status::New))
+        }),
+        suppressed: outcome.workflow.suppressed.len() as u64,
+        lapsed_exceptions: outcome.workflow.lapsed_exceptions,
+        stale_exceptions: outcome.workflow.stale_exceptions.len() as u64,
+        baseline: outcome.workflow.baseline.clone(),
+        fail_on_new: outcome.workflow.fail_on_new,
     }
 }
 
@@ -184,6 +226,9 @@ pub fn write_json(
         summary,
         files: &files,
         notes: &outcome.notes,
+        suppressed: &outcome.workflow.suppressed,
+        stale_exceptions: &outcome.workflow.stale_exceptions,
+        resolved: &outcome.workflow.resolved,
         errors: &outcome.errors,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
@@ -191,16 +236,32 @@ pub fn write_json(
 }
 
 /// Writes `--format jsonl`: one finding per line.
-pub fn write_jsonl(out: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()> {
+pub fn write_jsonl(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    suppressed: &[crate::workflow::exceptions::Suppressed],
+) -> std::io::Result<()> {
     for f in findings {
         serde_json::to_writer(&mut *out, f)?;
+        writeln!(out)?;
+    }
+    // Suppressed findings follow, each with the exception that set it aside.
+    for s in suppressed {
+        let mut value = serde_json::to_value(&s.finding)?;
+        if let Some(map) = value.as_object_mut() {
+            map.insert(
+                "suppressed".to_string(),
+                serde_json::to_value(&s.exception)?,
+            );
+        }
+        serde_json::to_writer(&mut *out, &value)?;
         writeln!(out)?;
     }
     Ok(())
 }
 
 /// Column headers of `--format csv`.
-pub const CSV_HEADERS: [&str; 17] = [
+pub const CSV_HEADERS: [&str; 20] = [
     "rule_id",
     "severity",
     "status",
@@ -218,15 +279,45 @@ pub const CSV_HEADERS: [&str; 17] = [
     "payee",
     "amount",
     "fingerprint",
+    "baseline",
+    "disposition",
+    "exception",
 ];
 
 /// Writes `--format csv` (UTF-8 with BOM so Excel on Chinese Windows opens it correctly).
-pub fn write_csv(out: &mut dyn Write, findings: &[Finding]) -> std::io::Result<()> {
+/// Suppressed findings follow the others with `disposition = suppressed`.
+pub fn write_csv(
+    out: &mut dyn Write,
+    findings: &[Finding],
+    suppressed: &[crate::workflow::exceptions::Suppressed],
+) -> std::io::Result<()> {
     out.write_all(b"\xEF\xBB\xBF")?;
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(CSV_HEADERS)?;
-    for f in findings {
+    let rows = findings
+        .iter()
+        .map(|f| (f, "active", f.exception_note.clone().unwrap_or_default()))
+        .chain(suppressed.iter().map(|s| {
+            let e = &s.exception;
+            (
+                &s.finding,
+                "suppressed",
+                format!(
+                    "{} {} {} 至 {}",
+                    e.reason.label(),
+                    e.approved_by,
+                    e.document,
+                    e.expires
+                ),
+            )
+        }));
+    for (f, disposition, exception) in rows {
         let line = f.line.to_string();
+        let baseline = match f.baseline {
+            Some(crate::workflow::baseline::Status::New) => "new",
+            Some(crate::workflow::baseline::Status::Open) => "open",
+            None => "",
+        };
         writer.write_record([
             f.rule_id.as_str(),
             f.severity.name(),
@@ -245,6 +336,9 @@ pub fn write_csv(out: &mut dyn Write, findings: &[Finding]) -> std::io::Result<(
             &neutralize_formula(&f.payee),
             &f.amount,
             &f.fingerprint,
+            baseline,
+            disposition,
+            &neutralize_formula(&exception),
         ])?;
     }
     writer.flush()?;

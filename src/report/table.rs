@@ -28,6 +28,7 @@ pub fn write_table(
     findings: &[Finding],
     summary: &Summary,
     notes: &[crate::scan::Note],
+    workflow: &crate::scan::Workflow,
     errors: &[FileError],
 ) -> std::io::Result<()> {
     writeln!(out, "fundwatch 扫描结果")?;
@@ -98,6 +99,30 @@ pub fn write_table(
             )?;
         }
     }
+    if let Some(b) = &summary.baseline {
+        writeln!(
+            out,
+            "  与上期比较：新增 {} 项，仍未整改 {} 项，已整改 {} 项{}",
+            b.new,
+            b.open,
+            b.resolved,
+            if summary.fail_on_new {
+                "（只有新增问题会使检查失败）"
+            } else {
+                ""
+            }
+        )?;
+    }
+    if summary.suppressed > 0 || summary.lapsed_exceptions > 0 || summary.stale_exceptions > 0 {
+        writeln!(
+            out,
+            "  例外：已豁免 {} 项，例外过期重新列出 {} 项，过时（未匹配任何问题）的例外 {} 条",
+            summary.suppressed, summary.lapsed_exceptions, summary.stale_exceptions
+        )?;
+    }
+    for problem in &workflow.exception_problems {
+        writeln!(out, "  例外清单有误（已忽略该条）：{problem}")?;
+    }
     if !notes.is_empty() {
         writeln!(out, "\n说明:")?;
         for n in notes {
@@ -147,6 +172,16 @@ pub fn write_table(
             )?;
         }
         writeln!(out, "    {}", f.message)?;
+        if let Some(status) = f.baseline {
+            let label = match status {
+                crate::workflow::baseline::Status::New => "新增",
+                crate::workflow::baseline::Status::Open => "上期已有，仍未整改",
+            };
+            writeln!(out, "    状态：{label}")?;
+        }
+        if let Some(note) = &f.exception_note {
+            writeln!(out, "    {note}")?;
+        }
         if f.evidence.len() > 1 {
             let lines: Vec<String> = f
                 .evidence
@@ -162,6 +197,55 @@ pub fn write_table(
             writeln!(out, "    证据：{}{more}", lines.join("，"))?;
         }
         writeln!(out, "    依据：{}", f.basis)?;
+    }
+    if !workflow.suppressed.is_empty() {
+        writeln!(out, "\n已豁免（例外清单）:")?;
+        for s in &workflow.suppressed {
+            let e = &s.exception;
+            writeln!(
+                out,
+                "  {} {} {} {} {} 元 — {}，{}，{}，至 {}",
+                s.finding.rule_id,
+                s.finding.unit,
+                s.finding.date,
+                s.finding.voucher,
+                yuan(&s.finding.amount),
+                e.reason.label(),
+                e.approved_by,
+                e.document,
+                e.expires
+            )?;
+        }
+    }
+    if !workflow.stale_exceptions.is_empty() {
+        writeln!(out, "\n过时的例外（没有匹配到任何问题，可删除）:")?;
+        for s in &workflow.stale_exceptions {
+            let e = &s.exception;
+            let target = e.fingerprint.clone().unwrap_or_else(|| {
+                format!(
+                    "{} {} {}",
+                    e.rule.as_deref().unwrap_or(""),
+                    e.unit.as_deref().unwrap_or(""),
+                    e.voucher.as_deref().unwrap_or("")
+                )
+            });
+            writeln!(out, "  第 {} 条：{target}（{}）", s.index, e.document)?;
+        }
+    }
+    if !workflow.resolved.is_empty() {
+        writeln!(out, "\n已整改（上期有、本期没有）:")?;
+        for r in &workflow.resolved {
+            writeln!(
+                out,
+                "  {} {} {} {} 「{}」 {} 元",
+                r.rule_id,
+                r.unit,
+                r.date,
+                r.voucher,
+                r.summary,
+                yuan(&r.amount)
+            )?;
+        }
     }
     Ok(())
 }
