@@ -70,7 +70,7 @@ mod tests {
         let (a, b) = (temp_dir("det-a"), temp_dir("det-b"));
         let fa = write_sample_data(&a, 20251).unwrap();
         let fb = write_sample_data(&b, 20251).unwrap();
-        assert_eq!(fa.len(), 13);
+        assert_eq!(fa.len(), 14);
         assert_eq!(fa.len(), fb.len());
         for (x, y) in fa.iter().zip(&fb) {
             assert_eq!(x.strip_prefix(&a).unwrap(), y.strip_prefix(&b).unwrap());

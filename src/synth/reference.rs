@@ -9,6 +9,19 @@ use std::fmt::Write as _;
 use super::book::Book;
 use super::text;
 
+/// `fundwatch.toml` of the sample set: the README's main command is
+/// `fundwatch scan --config sample-data/fundwatch.toml`.
+pub const CONFIG: &str = r#"# 示例数据的扫描配置：fundwatch scan --config sample-data/fundwatch.toml
+# 路径相对于本文件。
+[scan]
+paths = ["ledgers"]
+units = "units.csv"
+budget = "budget.csv"
+report = "../out/sample-report"
+format = "table"
+fail_on = "high"
+"#;
+
 /// Province of each sample unit, in `SPECS` order (机械厂工会's 内蒙古 has no parameter
 /// set in force for 2021–2022, which the report must say).
 const PROVINCES: [&str; 5] = ["山东省", "湖北省", "安徽省", "福建省", "内蒙古自治区"];

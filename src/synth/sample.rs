@@ -138,6 +138,7 @@ pub fn write_all(dir: &Path, seed: u64) -> io::Result<Vec<PathBuf>> {
     put("broken/garbage.csv", &broken::garbage(&mut rng))?;
     put("broken/no-header.csv", &broken::no_header(&mut rng))?;
     put("broken/bad-values.csv", &broken::bad_values())?;
+    put("fundwatch.toml", reference::CONFIG.as_bytes())?;
     put("units.csv", reference::units_csv(&books).as_bytes())?;
     put("budget.csv", reference::budget_csv(&books).as_bytes())?;
     put("README.md", readme::render(&books, seed).as_bytes())?;
