@@ -71,25 +71,33 @@ pub fn read_all(
 
 /// Applies every row rule to every row of `file`: one pass over the rows.
 pub fn scan_rows(rules: &RuleSet, file: &LedgerFile) -> Vec<Finding> {
+    scan_file(rules, file).0
+}
+
+/// One pass over the rows of `file`: row findings, and for each detector rule (in the
+/// order of `rules.rules`) the indices of its candidate rows. Keyword hits are computed
+/// once per distinct string and shared by all rules.
+pub fn scan_file(rules: &RuleSet, file: &LedgerFile) -> (Vec<Finding>, Vec<Vec<u32>>) {
     let mut hits = HitCache::new(&rules.keywords, file);
     let mut findings = Vec::new();
-    let row_rules: Vec<&Rule> = rules
-        .rules
-        .iter()
-        .filter(|r| r.detector.is_none())
-        .collect();
-    for row in &file.rows {
-        for rule in &row_rules {
-            if let Some(ids) = rule.check(row, file, &mut hits) {
-                let matched: Vec<String> = ids
-                    .iter()
-                    .filter_map(|&id| rules.keywords.keywords.get(id as usize).cloned())
-                    .collect();
-                findings.push(Finding::for_row(rule, row, file, &matched));
+    let mut candidates: Vec<Vec<u32>> = vec![Vec::new(); rules.rules.len()];
+    for (row_idx, row) in file.rows.iter().enumerate() {
+        for (rule_idx, rule) in rules.rules.iter().enumerate() {
+            let Some(ids) = rule.check(row, file, &mut hits) else {
+                continue;
+            };
+            if rule.detector.is_some() {
+                candidates[rule_idx].push(row_idx as u32);
+                continue;
             }
+            let matched: Vec<String> = ids
+                .iter()
+                .filter_map(|&id| rules.keywords.keywords.get(id as usize).cloned())
+                .collect();
+            findings.push(Finding::for_row(rule, row, file, &matched));
         }
     }
-    findings
+    (findings, candidates)
 }
 
 /// Reads and scans all inputs.
@@ -100,35 +108,107 @@ pub fn scan(
     refs: &crate::reference::References,
     progress: &indicatif::ProgressBar,
 ) -> ScanOutcome {
-    let results: Vec<(Result<LedgerFile, FileError>, Vec<Finding>)> = inputs
+    type PerFile = (Result<LedgerFile, FileError>, Vec<Finding>, Vec<Vec<u32>>);
+    let results: Vec<PerFile> = inputs
         .par_iter()
         .map(|input| {
             let res = read_file(&input.path, &input.display, opts);
-            let findings = match &res {
-                Ok(file) => scan_rows(rules, file),
-                Err(_) => Vec::new(),
+            let (findings, candidates) = match &res {
+                Ok(file) => scan_file(rules, file),
+                Err(_) => (Vec::new(), Vec::new()),
             };
             progress.inc(1);
-            (res, findings)
+            (res, findings, candidates)
         })
         .collect();
     let mut outcome = ScanOutcome::default();
-    for (res, mut findings) in results {
+    let mut candidates = Vec::new();
+    for (res, mut findings, file_candidates) in results {
         match res {
-            Ok(file) => outcome.files.push(file),
+            Ok(file) => {
+                outcome.files.push(file);
+                candidates.push(file_candidates);
+            }
             Err(e) => outcome.errors.push(e),
         }
         outcome.findings.append(&mut findings);
     }
-    let (mut findings, notes) = run_detectors(rules, &outcome.files, Calendar::builtin(), refs);
+    let (mut findings, notes) = run_detectors(
+        rules,
+        &outcome.files,
+        &candidates,
+        Calendar::builtin(),
+        refs,
+    );
     outcome.findings.append(&mut findings);
     outcome.notes = notes;
     finding::finalize(&mut outcome.findings);
     outcome
 }
 
-/// Runs one detector rule over `files`, unit by unit: (unit, output) pairs in unit order.
-/// `detector` is the rule's own or one with per-example parameters.
+/// Every row of every file, by unit, sorted by date.
+fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> BTreeMap<&'a str, Vec<RowRef>> {
+    let mut units: BTreeMap<&str, Vec<RowRef>> = BTreeMap::new();
+    for (file_idx, file) in ctx.files.iter().enumerate() {
+        for (row_idx, row) in file.rows.iter().enumerate() {
+            units
+                .entry(file.strings.get(row.unit))
+                .or_default()
+                .push(RowRef {
+                    file: file_idx as u32,
+                    row: row_idx as u32,
+                });
+        }
+    }
+    for rows in units.values_mut() {
+        ctx.sort_by_date(rows);
+    }
+    units
+}
+
+/// Runs `detector` unit by unit over precomputed candidates (`candidates[file]` = row
+/// indices of that file): (unit, output) pairs in unit order.
+fn run_units(
+    detector: &crate::detector::Detector,
+    ctx: &Ctx,
+    units: &BTreeMap<&str, Vec<RowRef>>,
+    candidates: &[&[u32]],
+) -> Vec<(String, Output)> {
+    let mut by_unit: BTreeMap<&str, Vec<RowRef>> = BTreeMap::new();
+    for (file_idx, rows) in candidates.iter().enumerate() {
+        let file = &ctx.files[file_idx];
+        for &row in rows.iter() {
+            by_unit
+                .entry(file.strings.get(file.rows[row as usize].unit))
+                .or_default()
+                .push(RowRef {
+                    file: file_idx as u32,
+                    row,
+                });
+        }
+    }
+    units
+        .iter()
+        .map(|(name, all)| {
+            let mut unit_candidates = by_unit.remove(name).unwrap_or_default();
+            ctx.sort_by_date(&mut unit_candidates);
+            let mut out = Output::default();
+            detector.run(
+                ctx,
+                &UnitRows {
+                    name,
+                    all,
+                    candidates: &unit_candidates,
+                },
+                &mut out,
+            );
+            ((*name).to_string(), out)
+        })
+        .collect()
+}
+
+/// Runs one detector rule over `files`, unit by unit, selecting its candidates itself
+/// (for rule examples). `detector` is the rule's own or one with per-example parameters.
 pub fn detector_outputs(
     rule: &Rule,
     detector: &crate::detector::Detector,
@@ -142,40 +222,20 @@ pub fn detector_outputs(
         calendar,
         refs,
     };
-    // Every row by unit, and the rule's candidates by unit.
-    let mut units: BTreeMap<&str, (Vec<RowRef>, Vec<RowRef>)> = BTreeMap::new();
-    for (file_idx, file) in files.iter().enumerate() {
-        let mut hits = HitCache::new(keywords, file);
-        for (row_idx, row) in file.rows.iter().enumerate() {
-            let r = RowRef {
-                file: file_idx as u32,
-                row: row_idx as u32,
-            };
-            let entry = units.entry(file.strings.get(row.unit)).or_default();
-            entry.0.push(r);
-            if rule.check(row, file, &mut hits).is_some() {
-                entry.1.push(r);
-            }
-        }
-    }
-    units
-        .into_iter()
-        .map(|(name, (mut all, mut candidates))| {
-            ctx.sort_by_date(&mut all);
-            ctx.sort_by_date(&mut candidates);
-            let mut out = Output::default();
-            detector.run(
-                &ctx,
-                &UnitRows {
-                    name,
-                    all: &all,
-                    candidates: &candidates,
-                },
-                &mut out,
-            );
-            (name.to_string(), out)
+    let candidates: Vec<Vec<u32>> = files
+        .iter()
+        .map(|file| {
+            let mut hits = HitCache::new(keywords, file);
+            (0..file.rows.len() as u32)
+                .filter(|&i| {
+                    rule.check(&file.rows[i as usize], file, &mut hits)
+                        .is_some()
+                })
+                .collect()
         })
-        .collect()
+        .collect();
+    let slices: Vec<&[u32]> = candidates.iter().map(Vec::as_slice).collect();
+    run_units(detector, &ctx, &rows_by_unit(&ctx), &slices)
 }
 
 /// Sorts notes and merges the same remark about the same unit from several rules
@@ -198,22 +258,37 @@ fn merge_notes(mut notes: Vec<Note>) -> Vec<Note> {
 }
 
 /// Runs every detector rule; detector rules run in parallel, units within a rule in order.
+/// `candidates[file][rule]` are the candidate rows [`scan_file`] found.
 pub fn run_detectors(
     rules: &RuleSet,
     files: &[LedgerFile],
+    candidates: &[Vec<Vec<u32>>],
     calendar: &Calendar,
     refs: &crate::reference::References,
 ) -> (Vec<Finding>, Vec<Note>) {
+    let units = rows_by_unit(&Ctx {
+        files,
+        calendar,
+        refs,
+    });
     let per_rule: Vec<(Vec<Finding>, Vec<Note>)> = rules
         .rules
         .par_iter()
-        .filter_map(|rule| rule.detector.as_ref().map(|d| (rule, d)))
-        .map(|(rule, detector)| {
+        .enumerate()
+        .filter_map(|(idx, rule)| rule.detector.as_ref().map(|d| (idx, rule, d)))
+        .map(|(idx, rule, detector)| {
             let mut findings = Vec::new();
             let mut notes = Vec::new();
-            for (unit, out) in
-                detector_outputs(rule, detector, &rules.keywords, files, calendar, refs)
-            {
+            let rule_candidates: Vec<&[u32]> = candidates
+                .iter()
+                .map(|per_rule| per_rule.get(idx).map_or(&[][..], Vec::as_slice))
+                .collect();
+            let ctx = Ctx {
+                files,
+                calendar,
+                refs,
+            };
+            for (unit, out) in run_units(detector, &ctx, &units, &rule_candidates) {
                 for hit in &out.hits {
                     findings.push(Finding::for_hit(rule, hit, files, &unit));
                 }

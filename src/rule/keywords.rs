@@ -113,6 +113,8 @@ pub struct HitCache<'a> {
     set: &'a KeywordSet,
     file: &'a LedgerFile,
     cache: Vec<Option<Box<[u32]>>>,
+    /// Per account symbol: 0 unknown, else 1 + (bit 0: contains 支出, bit 1: contains 收入).
+    account_class: Vec<u8>,
 }
 
 impl<'a> HitCache<'a> {
@@ -121,6 +123,7 @@ impl<'a> HitCache<'a> {
             set,
             file,
             cache: vec![None; file.strings.len()],
+            account_class: vec![0; file.strings.len()],
         }
     }
 
@@ -132,19 +135,33 @@ impl<'a> HitCache<'a> {
         self.cache[idx].as_deref().unwrap_or(&[])
     }
 
-    /// Keyword ids found in `field` of `row`.
-    pub fn field_hits(&mut self, field: TextField, row: &Row) -> Vec<u32> {
+    /// Whether an account path names an expense (支出) and an income (收入) account,
+    /// computed once per distinct account.
+    pub fn account_class(&mut self, account: Sym) -> (bool, bool) {
+        let idx = account.0 as usize;
+        if self.account_class[idx] == 0 {
+            let name = self.file.strings.get(account);
+            self.account_class[idx] =
+                1 + u8::from(name.contains("支出")) + 2 * u8::from(name.contains("收入"));
+        }
+        let class = self.account_class[idx] - 1;
+        (class & 1 != 0, class & 2 != 0)
+    }
+
+    /// Keyword ids found in `field` of `row` (borrowed unless several fields combine).
+    pub fn field_hits(&mut self, field: TextField, row: &Row) -> std::borrow::Cow<'_, [u32]> {
+        use std::borrow::Cow;
         match field {
-            TextField::Summary => self.hits(row.summary).to_vec(),
-            TextField::Payee => self.hits(row.payee).to_vec(),
-            TextField::Account => self.hits(row.account).to_vec(),
+            TextField::Summary => Cow::Borrowed(self.hits(row.summary)),
+            TextField::Payee => Cow::Borrowed(self.hits(row.payee)),
+            TextField::Account => Cow::Borrowed(self.hits(row.account)),
             TextField::Text => {
                 let mut all = self.hits(row.summary).to_vec();
                 all.extend_from_slice(self.hits(row.payee));
                 all.extend_from_slice(self.hits(row.account));
                 all.sort_unstable();
                 all.dedup();
-                all
+                Cow::Owned(all)
             }
         }
     }

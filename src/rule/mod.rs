@@ -110,21 +110,39 @@ impl Scope {
     /// name path contains 支出 (so 2009 and 2021 charts both work); a 红字 reversal
     /// (negative debit) is not flagged row by row.
     pub fn admits(&self, row: &Row, file: &LedgerFile) -> bool {
+        let account = file.strings.get(row.account);
+        self.admits_class(
+            row,
+            file,
+            (account.contains("支出"), account.contains("收入")),
+        )
+    }
+
+    /// [`Scope::admits`] with the account's (expense, income) class already known.
+    pub fn admits_class(
+        &self,
+        row: &Row,
+        file: &LedgerFile,
+        (expense, income): (bool, bool),
+    ) -> bool {
         if row.closing && !self.include_closing {
             return false;
         }
-        let account = file.strings.get(row.account);
         let in_lines = match self.lines {
             Lines::Expense => {
-                (row.debit > 0 || (self.include_reversals && row.debit < 0))
-                    && account.contains("支出")
+                (row.debit > 0 || (self.include_reversals && row.debit < 0)) && expense
             }
-            Lines::Income => row.credit > 0 && account.contains("收入"),
+            Lines::Income => row.credit > 0 && income,
             Lines::All => true,
         };
-        in_lines
-            && (self.accounts.is_empty()
-                || self.accounts.iter().any(|a| account.contains(a.as_str())))
+        if !in_lines {
+            return false;
+        }
+        if self.accounts.is_empty() && self.exclude_accounts.is_empty() {
+            return true;
+        }
+        let account = file.strings.get(row.account);
+        (self.accounts.is_empty() || self.accounts.iter().any(|a| account.contains(a.as_str())))
             && !self
                 .exclude_accounts
                 .iter()
@@ -189,7 +207,10 @@ impl Rule {
 
     /// Evaluates the rule on one row; on a hit, the keyword ids that matched.
     pub fn check(&self, row: &Row, file: &LedgerFile, hits: &mut HitCache<'_>) -> Option<Vec<u32>> {
-        if !self.scope.admits(row, file) {
+        if !self
+            .scope
+            .admits_class(row, file, hits.account_class(row.account))
+        {
             return None;
         }
         let mut matched = Vec::new();
