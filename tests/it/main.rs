@@ -6,6 +6,7 @@ mod cli;
 mod errors;
 mod reader;
 mod references;
+mod report;
 mod rules;
 mod sample_data;
 
