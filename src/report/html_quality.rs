@@ -169,10 +169,15 @@ pub fn provenance(h: &mut String, ctx: &ReportContext, t: &Text) {
         escape(t.sec_provenance)
     );
     let parameter_set = p.parameter_set.as_deref().unwrap_or(t.parameter_set_none);
+    let _ = write!(
+        h,
+        "<dt>{}</dt><dd id=\"parameter-set\">{}</dd>",
+        escape(t.parameter_set),
+        escape(parameter_set)
+    );
     for (label, value) in [
         (t.tool_version, format!("fundwatch {}", p.tool_version)),
         (t.rule_pack, p.rule_pack.clone()),
-        (t.parameter_set, parameter_set.to_string()),
         (t.holiday_table, p.holiday_table.clone()),
     ] {
         let _ = write!(

@@ -119,11 +119,15 @@ pub fn overview(h: &mut String, ctx: &ReportContext, figs: &Figures, t: &Text) {
         s.rules_run.to_string(),
         format!("{} {}", escape(t.drafts_not_counted), figs.drafts.len()),
     );
-    let _ = write!(
-        h,
-        "</div>\n<p class=\"note\">{}</p>\n</section>\n",
-        escape(t.overlap_note)
-    );
+    let _ = write!(h, "</div>\n<p class=\"note\">{}", escape(t.overlap_note));
+    if s.suppressed > 0 {
+        let _ = write!(
+            h,
+            " {}",
+            escape(&t.suppressed_note.replace("{}", &s.suppressed.to_string()))
+        );
+    }
+    h.push_str("</p>\n</section>\n");
 }
 
 pub fn ranking(h: &mut String, figs: &Figures, t: &Text) {

@@ -118,6 +118,10 @@ pub fn render(ctx: &ReportContext, figs: &Figures) -> String {
     );
     let _ = writeln!(m, "- {}: {}", t.drafts_not_counted, s.draft_findings);
     let _ = writeln!(m, "\n{}\n", t.overlap_note);
+    if s.suppressed > 0 {
+        let note = t.suppressed_note.replace("{}", &s.suppressed.to_string());
+        let _ = writeln!(m, "{note}\n");
+    }
 
     let _ = writeln!(m, "## {}\n", t.md_top_units);
     let _ = writeln!(
@@ -147,7 +151,7 @@ pub fn render(ctx: &ReportContext, figs: &Figures) -> String {
         let when = f.period.as_deref().unwrap_or(&f.date);
         let _ = writeln!(
             m,
-            "{}. 【{}】{} {} · {} · {} · {}  \n   {}",
+            "{}. **{}** {} {} · {} · {} · {}  \n   {}",
             i + 1,
             t.sev(f.severity),
             md(&f.rule_id),

@@ -110,7 +110,7 @@ pub fn parameter_set_text(refs: &References, outcome: &ScanOutcome) -> String {
         .iter()
         .filter(|s| s.province == "全国" || provinces.contains_key(&s.province))
         .filter(|s| refs.params.use_presets || !s.is_preset())
-        .map(|s| format!("{} {}", s.province, s.describe()))
+        .map(|s| s.describe())
         .collect();
     sets.sort();
     sets.dedup();

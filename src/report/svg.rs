@@ -66,7 +66,12 @@ pub fn monthly_trend(months: &[Month], t: &Text) -> String {
             n(lx + 16.0),
             escape(t.sev(*sev))
         );
-        lx += 24.0 + 9.0 * t.sev(*sev).chars().count().max(2) as f64 + 14.0;
+        let label_width: f64 = t
+            .sev(*sev)
+            .chars()
+            .map(|c| if c.is_ascii() { 7.0 } else { 12.0 })
+            .sum();
+        lx += 16.0 + label_width + 18.0;
     }
     // Grid and y labels.
     let mut v = 0;

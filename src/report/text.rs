@@ -40,6 +40,8 @@ pub struct Text {
     pub amount_flagged: &'static str,
     pub drafts_not_counted: &'static str,
     pub overlap_note: &'static str,
+    /// `{}` is replaced by the number of findings set aside by exceptions.
+    pub suppressed_note: &'static str,
     pub rules_run: &'static str,
     // Ranking.
     pub rank: &'static str,
@@ -170,6 +172,7 @@ pub const ZH: Text = Text {
     amount_flagged: "涉及金额",
     drafts_not_counted: "草稿规则另有发现（不计入）",
     overlap_note: "涉及金额按发现逐项相加：同一笔支出被几条规则命中时会重复计算，单位级发现（如年末突击花钱）计入的是相关期间的金额。",
+    suppressed_note: "另有 {} 项发现已按批准的例外（exceptions）处理，不计入以上统计。",
     rules_run: "运行规则",
     rank: "排名",
     unit: "单位",
@@ -269,6 +272,7 @@ pub const EN: Text = Text {
     amount_flagged: "Amount flagged",
     drafts_not_counted: "Findings of draft rules (not counted)",
     overlap_note: "Amounts flagged are added up finding by finding: a payment flagged by several rules counts once per rule, and unit-level findings (such as a year-end spike) count the amount of their period.",
+    suppressed_note: "{} more findings were set aside by approved exceptions and are not counted above.",
     rules_run: "Rules run",
     rank: "Rank",
     unit: "Unit",

@@ -52,6 +52,7 @@ before(async () => {
   page.on('pageerror', (err) => consoleErrors.push(String(err)));
   await page.goto(reportUrl, { waitUntil: 'load' });
   await page.screenshot({ path: path.join(artifacts, 'report.png'), fullPage: true });
+  await page.screenshot({ path: path.join(artifacts, 'report-top.png') });
 });
 
 after(async () => {
@@ -135,7 +136,9 @@ test('expanding a row shows its message, basis and evidence', async () => {
   assert.equal(await page.getAttribute(`${body} button.toggle`, 'aria-expanded'), 'true');
   assert.equal(await page.$$eval(`${body} table.evidence tbody tr`, (r) => r.length), expected.findings[i].evidence.length);
   assert.ok((await page.textContent(`${body} tr.detail`)).includes(expected.findings[i].basis));
-  await page.locator('#findings').screenshot({ path: path.join(artifacts, 'findings-expanded.png') });
+  await page.locator(`${body} tr.main`).scrollIntoViewIfNeeded();
+  await page.evaluate(() => window.scrollBy(0, -200));
+  await page.screenshot({ path: path.join(artifacts, 'findings-expanded.png') });
   await page.click(`${body} tr.main td.sum`);
   assert.equal(await page.isVisible(`${body} tr.detail`), false);
 });

@@ -385,6 +385,7 @@ fn provenance_lists_inputs_with_their_hashes() {
     }
     assert!(html.contains("fundwatch scan sample-data/ledgers --format json --report"));
     assert!(html.contains("holidays-cn.csv"));
+    assert!(html.contains(r#"<dd id="parameter-set">省份："#));
 }
 
 #[test]
