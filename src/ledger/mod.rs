@@ -34,14 +34,14 @@ impl Sym {
 #[derive(Debug)]
 pub struct Interner {
     strings: Vec<Box<str>>,
-    index: HashMap<Box<str>, Sym>,
+    index: HashMap<Box<str>, Sym, rustc_hash::FxBuildHasher>,
 }
 
 impl Default for Interner {
     fn default() -> Self {
         let mut interner = Interner {
             strings: Vec::new(),
-            index: HashMap::new(),
+            index: HashMap::default(),
         };
         interner.intern("");
         interner

@@ -181,6 +181,9 @@ fn read_sheet(
         sheet_no,
         col_base,
         previous: None,
+        accounts: Default::default(),
+        vouchers: Default::default(),
+        key: String::new(),
     };
     let mut handle = |line: u64, res: Result<&[String], CellError>, file: &mut LedgerFile| {
         file.rows_read += 1;
@@ -226,6 +229,16 @@ struct Converter {
     col_base: usize,
     /// Date and voucher of the last accepted row, for continuation lines that leave both blank.
     previous: Option<(NaiveDate, super::Sym)>,
+    /// (raw code, raw name, chart is 2021) → (code, full account path): exports repeat the
+    /// same few dozen accounts, so the chart lookup runs once per distinct pair.
+    accounts: std::collections::HashMap<
+        (super::Sym, super::Sym, bool),
+        (super::Sym, super::Sym),
+        rustc_hash::FxBuildHasher,
+    >,
+    /// Raw voucher cells (word, U+1F, number) → normalised voucher.
+    vouchers: std::collections::HashMap<Box<str>, super::Sym, rustc_hash::FxBuildHasher>,
+    key: String,
 }
 
 impl Converter {
@@ -257,6 +270,11 @@ impl Converter {
                 .unwrap_or(""),
         ];
         for probe in probes {
+            // Every label contains one of these characters; most cells contain none, so
+            // the normalising copy below is made only for candidates.
+            if probe.is_ascii() || !probe.contains(['计', '余', '页', '结']) {
+                continue;
+            }
             let compact: String = value::to_half_width(probe)
                 .chars()
                 .filter(|c| !c.is_whitespace() && *c != ':' && *c != '*')
@@ -269,7 +287,7 @@ impl Converter {
             }
             if SUBTOTAL_LABELS
                 .iter()
-                .any(|l| compact == *l || (l.chars().count() > 2 && compact.starts_with(l)))
+                .any(|l| compact == *l || (l.len() > 6 && compact.starts_with(l)))
             {
                 return Outcome::Skip(SkipKind::Subtotal);
             }
@@ -283,12 +301,9 @@ impl Converter {
 
         // Date: one column, or 年/月/日 split, or blank on a continuation line.
         let date_cell = self.cell(cells, Col::Date);
-        let voucher_raw = value::normalize_voucher(
-            self.cell(cells, Col::VoucherWord),
-            self.cell(cells, Col::Voucher),
-        );
+        let voucher_raw = self.voucher(cells, file);
         let date = if self.layout.has(Col::Date) {
-            if date_cell.is_empty() && voucher_raw.is_empty() && self.previous.is_some() {
+            if date_cell.is_empty() && voucher_raw == super::Sym::EMPTY && self.previous.is_some() {
                 self.previous.map(|(d, _)| d).ok_or_else(String::new)
             } else {
                 value::parse_date(date_cell, self.preamble.year)
@@ -329,35 +344,21 @@ impl Converter {
             }
         };
 
-        let mut code = self.cell(cells, Col::AccountCode).to_string();
-        let mut name = self.cell(cells, Col::Account).to_string();
-        if code.is_empty() && name.is_empty() {
-            code = self.preamble.account_code.clone().unwrap_or_default();
-            name = self.preamble.account_name.clone().unwrap_or_default();
-        }
-        // `50105 会员活动支出` in one cell.
-        if code.is_empty()
-            && let Some((first, rest)) = name.split_once(' ')
-            && first.bytes().all(|b| b.is_ascii_digit())
-        {
-            code = first.to_string();
-            name = rest.trim().to_string();
-        }
-        let account = chart::full_path(version, &code, &name);
-        if account.is_empty() && summary.is_empty() {
+        let (code_sym, account_sym) = self.account(cells, version, file);
+        if account_sym == super::Sym::EMPTY && summary.is_empty() {
             return Outcome::Reject(
                 self.column(Col::Account),
                 "既无科目也无摘要 (neither account nor summary)".to_string(),
             );
         }
 
-        let voucher = if voucher_raw.is_empty() {
+        let voucher = if voucher_raw == super::Sym::EMPTY {
             match self.previous {
                 Some((_, v)) if date_cell.is_empty() => v,
                 _ => super::Sym::EMPTY,
             }
         } else {
-            file.strings.intern(&voucher_raw)
+            voucher_raw
         };
         let (payee, staff) = self.payee_and_staff(cells);
         let mut handler = self.cell(cells, Col::Handler).to_string();
@@ -384,7 +385,7 @@ impl Converter {
         } else {
             unit_cell
         };
-        let closing = CLOSING_MARKERS.iter().any(|m| summary.contains(m));
+        let closing = summary.contains('结') && CLOSING_MARKERS.iter().any(|m| summary.contains(m));
         let entry = parse_count(self.cell(cells, Col::Entry)).unwrap_or(0);
         let row = Row {
             line: _line,
@@ -393,8 +394,8 @@ impl Converter {
             voucher,
             entry,
             summary: file.strings.intern(summary),
-            account_code: file.strings.intern(&code),
-            account: file.strings.intern(&account),
+            account_code: code_sym,
+            account: account_sym,
             debit,
             credit,
             direction,
@@ -408,6 +409,56 @@ impl Converter {
         };
         self.previous = Some((date, voucher));
         Outcome::Row(Box::new(row))
+    }
+
+    /// The normalised voucher number, computed once per distinct raw cell pair.
+    fn voucher(&mut self, cells: &[String], file: &mut LedgerFile) -> super::Sym {
+        let word = self.cell(cells, Col::VoucherWord);
+        let number = self.cell(cells, Col::Voucher);
+        self.key.clear();
+        self.key.push_str(word);
+        self.key.push('\u{1f}');
+        self.key.push_str(number);
+        if let Some(&sym) = self.vouchers.get(self.key.as_str()) {
+            return sym;
+        }
+        let sym = file.strings.intern(&value::normalize_voucher(word, number));
+        self.vouchers.insert(self.key.as_str().into(), sym);
+        sym
+    }
+
+    /// The account code and full name path, computed once per distinct raw pair.
+    fn account(
+        &mut self,
+        cells: &[String],
+        version: ChartVersion,
+        file: &mut LedgerFile,
+    ) -> (super::Sym, super::Sym) {
+        let mut code = self.cell(cells, Col::AccountCode);
+        let mut name = self.cell(cells, Col::Account);
+        if code.is_empty() && name.is_empty() {
+            code = self.preamble.account_code.as_deref().unwrap_or("");
+            name = self.preamble.account_name.as_deref().unwrap_or("");
+        }
+        let key = (
+            file.strings.intern(code),
+            file.strings.intern(name),
+            version == ChartVersion::Y2021,
+        );
+        if let Some(&hit) = self.accounts.get(&key) {
+            return hit;
+        }
+        // `50105 会员活动支出` in one cell.
+        let (code, name) = match name.split_once(' ') {
+            Some((first, rest)) if code.is_empty() && first.bytes().all(|b| b.is_ascii_digit()) => {
+                (first, rest.trim())
+            }
+            _ => (code, name),
+        };
+        let path = chart::full_path(version, code, name);
+        let value = (file.strings.intern(code), file.strings.intern(&path));
+        self.accounts.insert(key, value);
+        value
     }
 
     /// Debit and credit in fen, from split columns or 金额 + 方向.
@@ -480,6 +531,9 @@ fn parse_direction(cell: &str) -> Option<Direction> {
 
 /// Parses a small count such as 附件数 or 分录序号 (`3`, `3.0`, `3.00000`).
 fn parse_count(cell: &str) -> Option<u32> {
+    if !cell.is_empty() && cell.len() <= 9 && cell.bytes().all(|b| b.is_ascii_digit()) {
+        return cell.parse().ok();
+    }
     let cell = value::to_half_width(cell.trim()).into_owned();
     let int = match cell.split_once('.') {
         Some((int, frac)) if frac.bytes().all(|b| b == b'0') => int.to_string(),

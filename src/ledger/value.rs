@@ -37,6 +37,9 @@ pub fn to_half_width(text: &str) -> std::borrow::Cow<'_, str> {
 /// Accepts `1,234.56`, `¥1234.5`, `￥ 1 234`, full-width digits, `-12.00` and `(12.00)`
 /// (红字), and more than two decimals when they round to fen. Rejects anything else.
 pub fn parse_amount(raw: &str) -> Result<i64, String> {
+    if let Some(fen) = plain_amount(raw.as_bytes()) {
+        return Ok(fen);
+    }
     let text = to_half_width(raw.trim());
     let mut text: &str = text.trim();
     if text.is_empty() || text == "-" {
@@ -99,6 +102,39 @@ pub fn parse_amount(raw: &str) -> Result<i64, String> {
     Ok(if negative { -total } else { total })
 }
 
+/// Fast path for the common spelling: optional `-`, ASCII digits, optional `.` and up to
+/// two decimals (`1234.5`, `-12.00`). Anything else goes through the full parser.
+fn plain_amount(bytes: &[u8]) -> Option<i64> {
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    let (int, frac) = match digits.iter().position(|&b| b == b'.') {
+        Some(p) => (&digits[..p], &digits[p + 1..]),
+        None => (digits, &[][..]),
+    };
+    if int.is_empty()
+        || int.len() > 13
+        || frac.len() > 2
+        || !int.iter().chain(frac).all(u8::is_ascii_digit)
+    {
+        return None;
+    }
+    let mut fen: i64 = 0;
+    for &b in int {
+        fen = fen * 10 + i64::from(b - b'0');
+    }
+    let mut cents = 0;
+    for i in 0..2 {
+        cents = cents * 10 + frac.get(i).map_or(0, |b| i64::from(b - b'0'));
+    }
+    fen = fen * 100 + cents;
+    if fen > MAX_YUAN * 100 {
+        return None;
+    }
+    Some(if negative { -fen } else { fen })
+}
+
 /// Converts a numeric cell (from xlsx/xls) into fen, rounding half away from zero.
 pub fn amount_from_f64(value: f64) -> Result<i64, String> {
     if !value.is_finite() || value.abs() > MAX_YUAN as f64 {
@@ -152,6 +188,21 @@ pub fn date_from_excel_serial(serial: f64) -> Result<NaiveDate, String> {
 /// Accepts `2025-01-05`, `2025/1/5`, `2025.01.05`, `2025年1月5日`, `20250105`, a time
 /// suffix (`2025-01-05 00:00:00`), and Excel serial numbers (`45662`).
 pub fn parse_date(raw: &str, default_year: Option<i32>) -> Result<NaiveDate, String> {
+    // Fast path: `2025-01-05`.
+    let b = raw.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10))
+            && (1900..=2100).contains(&y)
+            && let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d)
+        {
+            return Ok(date);
+        }
+    }
     let half = to_half_width(raw.trim());
     let text = half.trim();
     if text.is_empty() {
@@ -318,6 +369,31 @@ mod tests {
         assert_eq!(normalize_voucher("记", "12"), "记-12");
         assert_eq!(normalize_voucher("记字第0003号", ""), "记-3");
         assert_eq!(normalize_voucher("", "0007"), "7");
+    }
+
+    #[test]
+    fn fast_path_agrees_with_the_full_parser() {
+        for raw in [
+            "0",
+            "1",
+            "12.5",
+            "-12.05",
+            "9999999999999.99",
+            "007",
+            "1.",
+            "-0.01",
+        ] {
+            assert_eq!(
+                plain_amount(raw.as_bytes()),
+                parse_amount(&format!(" {raw}")).ok(),
+                "{raw}"
+            );
+        }
+        assert_eq!(plain_amount(b"1.234"), None);
+        assert_eq!(plain_amount(b"1,000"), None);
+        assert_eq!(plain_amount(b"--5"), None);
+        assert!(parse_date("2025-02-30", None).is_err());
+        assert!(parse_date("1800-01-01", None).is_err());
     }
 
     #[test]
