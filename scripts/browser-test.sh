@@ -58,7 +58,7 @@ rm -rf "$ARTIFACTS"
 mkdir -p "$ARTIFACTS"
 cp "$WORK/report/report.html" "$ARTIFACTS/report.html"
 (cd tests/browser && npm ci --silent --no-audit --no-fund)
+echo "browser-test: screenshots and report.pdf go to $ARTIFACTS"
 FW_REPORT_HTML="$WORK/report/report.html" FW_JSON="$WORK/findings.json" \
     FW_ARTIFACTS="$ARTIFACTS" FW_CHROMIUM="$CHROMIUM" \
     node --test --test-reporter=spec tests/browser/report.test.js
-echo "browser-test: screenshots in $ARTIFACTS"
