@@ -115,6 +115,9 @@ pub struct HitCache<'a> {
     cache: Vec<Option<Box<[u32]>>>,
     /// Per account symbol: 0 unknown, else 1 + (bit 0: contains 支出, bit 1: contains 收入).
     account_class: Vec<u8>,
+    /// The `text` hits of the last row asked for (all rules ask about the same row in turn).
+    text_key: Option<(Sym, Sym, Sym)>,
+    text_hits: Vec<u32>,
 }
 
 impl<'a> HitCache<'a> {
@@ -124,6 +127,8 @@ impl<'a> HitCache<'a> {
             file,
             cache: vec![None; file.strings.len()],
             account_class: vec![0; file.strings.len()],
+            text_key: None,
+            text_hits: Vec::new(),
         }
     }
 
@@ -156,12 +161,17 @@ impl<'a> HitCache<'a> {
             TextField::Payee => Cow::Borrowed(self.hits(row.payee)),
             TextField::Account => Cow::Borrowed(self.hits(row.account)),
             TextField::Text => {
-                let mut all = self.hits(row.summary).to_vec();
-                all.extend_from_slice(self.hits(row.payee));
-                all.extend_from_slice(self.hits(row.account));
-                all.sort_unstable();
-                all.dedup();
-                Cow::Owned(all)
+                let key = (row.summary, row.payee, row.account);
+                if self.text_key != Some(key) {
+                    let mut all = self.hits(row.summary).to_vec();
+                    all.extend_from_slice(self.hits(row.payee));
+                    all.extend_from_slice(self.hits(row.account));
+                    all.sort_unstable();
+                    all.dedup();
+                    self.text_hits = all;
+                    self.text_key = Some(key);
+                }
+                Cow::Borrowed(&self.text_hits)
             }
         }
     }
@@ -170,6 +180,11 @@ impl<'a> HitCache<'a> {
 impl KeywordCond {
     /// Whether `hits` (sorted ids) satisfy the condition; on success, the ids that matched.
     pub fn check(&self, hits: &[u32]) -> Option<Vec<u32>> {
+        // Most strings contain no keyword at all.
+        if hits.is_empty() {
+            let needs_hit = !self.any.is_empty() || !self.all.is_empty() || !self.groups.is_empty();
+            return if needs_hit { None } else { Some(Vec::new()) };
+        }
         let has = |id: &u32| hits.binary_search(id).is_ok();
         if self.none.iter().any(has) {
             return None;

@@ -491,6 +491,9 @@ fn coerce(expr: Expr, ty: Ty, want: Ty) -> Result<Expr, String> {
 /// A compiled LIKE pattern: `%` any run, `_` one character.
 #[derive(Clone, Debug)]
 pub struct LikePattern {
+    /// The `%`-separated segments as plain text, when the pattern has no `_`: matched
+    /// with substring search, no per-call allocation.
+    plain: Option<Vec<String>>,
     parts: Vec<Vec<Option<char>>>,
     anchored_start: bool,
     anchored_end: bool,
@@ -512,12 +515,39 @@ impl LikePattern {
                     .collect()
             })
             .collect();
+        let plain = (!text.contains('_')).then(|| text.split('%').map(str::to_string).collect());
         LikePattern {
+            plain,
             anchored_start: !text.starts_with('%'),
             anchored_end: !text.ends_with('%'),
             parts,
             case_insensitive,
         }
+    }
+
+    /// `%`-only patterns: anchored first and last segments, the middle ones found in
+    /// order (leftmost match is always safe for `%`).
+    fn matches_plain(&self, segments: &[String], text: &str) -> bool {
+        let n = segments.len();
+        if n == 1 {
+            return text == segments[0];
+        }
+        let first = &segments[0];
+        let last = &segments[n - 1];
+        if !text.starts_with(first.as_str())
+            || text.len() < first.len() + last.len()
+            || !text.ends_with(last.as_str())
+        {
+            return false;
+        }
+        let mut rest = &text[first.len()..text.len() - last.len()];
+        for seg in &segments[1..n - 1] {
+            match rest.find(seg.as_str()) {
+                Some(at) => rest = &rest[at + seg.len()..],
+                None => return false,
+            }
+        }
+        true
     }
 
     pub fn matches(&self, text: &str) -> bool {
@@ -528,6 +558,9 @@ impl LikePattern {
         } else {
             text
         };
+        if let Some(segments) = &self.plain {
+            return self.matches_plain(segments, text);
+        }
         let chars: Vec<char> = text.chars().collect();
         let seg_at = |seg: &[Option<char>], at: usize| -> bool {
             at + seg.len() <= chars.len()
@@ -702,6 +735,41 @@ mod tests {
         assert!(LikePattern::new("%ktv%", true).matches("KTV包厢"));
         assert!(LikePattern::new("%a%b%", false).matches("xaxbx"));
         assert!(!LikePattern::new("%a%b", false).matches("xbxa"));
+    }
+
+    #[test]
+    fn plain_fast_path_agrees_with_the_general_matcher() {
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "aXb",
+            "职工活动支出/会员活动支出",
+            "慰问慰问",
+            "abcabc",
+            "ba",
+        ];
+        for pat in [
+            "%",
+            "%%",
+            "a",
+            "a%",
+            "%b",
+            "a%b",
+            "%a%b%",
+            "%慰问%",
+            "%支出",
+            "职工%支出",
+            "ab%ab",
+            "%c%c%",
+        ] {
+            let fast = LikePattern::new(pat, false);
+            let mut slow = fast.clone();
+            slow.plain = None;
+            for t in texts {
+                assert_eq!(fast.matches(t), slow.matches(t), "{pat} on {t}");
+            }
+        }
     }
 
     #[test]
