@@ -9,6 +9,7 @@ mod references;
 mod report;
 mod rules;
 mod sample_data;
+mod workflow;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
