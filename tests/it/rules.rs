@@ -139,3 +139,17 @@ fn ok_examples_are_not_flagged_by_any_other_rule() {
         problems.join("\n")
     );
 }
+
+#[test]
+fn the_auditor_guide_lists_every_shipped_rule() {
+    let guide = std::fs::read_to_string(crate::root().join("rules/README.md")).unwrap();
+    let set = rule::load_rules(&[], false, &[]).expect("pack loads");
+    let missing: Vec<&str> = set
+        .rules
+        .iter()
+        .chain(&set.retired)
+        .map(|r| r.id.as_str())
+        .filter(|id| !guide.contains(&format!("| {id} |")))
+        .collect();
+    assert!(missing.is_empty(), "add these rules to the tables in rules/README.md: {missing:?}");
+}
