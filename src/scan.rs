@@ -147,12 +147,11 @@ pub fn scan(
 }
 
 /// Every row of every file, by unit, sorted by date.
-fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> BTreeMap<&'a str, Vec<RowRef>> {
-    let mut units: BTreeMap<&str, Vec<RowRef>> = BTreeMap::new();
+fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> Units<'a> {
+    let mut rows: BTreeMap<&str, Vec<RowRef>> = BTreeMap::new();
     for (file_idx, file) in ctx.files.iter().enumerate() {
         for (row_idx, row) in file.rows.iter().enumerate() {
-            units
-                .entry(file.strings.get(row.unit))
+            rows.entry(file.strings.get(row.unit))
                 .or_default()
                 .push(RowRef {
                     file: file_idx as u32,
@@ -160,10 +159,21 @@ fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> BTreeMap<&'a str, Vec<RowRef>> {
                 });
         }
     }
-    for rows in units.values_mut() {
-        ctx.sort_by_date(rows);
+    let mut rank: Vec<Vec<u32>> = ctx.files.iter().map(|f| vec![0; f.rows.len()]).collect();
+    for unit_rows in rows.values_mut() {
+        ctx.sort_by_date(unit_rows);
+        for (pos, r) in unit_rows.iter().enumerate() {
+            rank[r.file as usize][r.row as usize] = pos as u32;
+        }
     }
-    units
+    Units { rows, rank }
+}
+
+/// Every row by unit in date order, and each row's position in its unit's order (so a
+/// detector's candidates are put in date order by an integer sort).
+struct Units<'a> {
+    rows: BTreeMap<&'a str, Vec<RowRef>>,
+    rank: Vec<Vec<u32>>,
 }
 
 /// Runs `detector` unit by unit over precomputed candidates (`candidates[file]` = row
@@ -171,7 +181,7 @@ fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> BTreeMap<&'a str, Vec<RowRef>> {
 fn run_units(
     detector: &crate::detector::Detector,
     ctx: &Ctx,
-    units: &BTreeMap<&str, Vec<RowRef>>,
+    units: &Units,
     candidates: &[&[u32]],
 ) -> Vec<(String, Output)> {
     let mut by_unit: BTreeMap<&str, Vec<RowRef>> = BTreeMap::new();
@@ -188,10 +198,11 @@ fn run_units(
         }
     }
     units
+        .rows
         .iter()
         .map(|(name, all)| {
             let mut unit_candidates = by_unit.remove(name).unwrap_or_default();
-            ctx.sort_by_date(&mut unit_candidates);
+            unit_candidates.sort_unstable_by_key(|r| units.rank[r.file as usize][r.row as usize]);
             let mut out = Output::default();
             detector.run(
                 ctx,

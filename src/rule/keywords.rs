@@ -31,6 +31,31 @@ impl TextField {
     }
 }
 
+/// A set of keyword ids as a bitmap: membership in one load, whatever the list length.
+#[derive(Clone, Debug, Default)]
+pub struct IdSet(Vec<u64>);
+
+impl IdSet {
+    pub fn new(ids: &[u32]) -> IdSet {
+        let mut bits = vec![0u64; ids.iter().max().map_or(0, |m| *m as usize / 64 + 1)];
+        for &id in ids {
+            bits[id as usize / 64] |= 1 << (id % 64);
+        }
+        IdSet(bits)
+    }
+
+    pub fn contains(&self, id: u32) -> bool {
+        self.0
+            .get(id as usize / 64)
+            .is_some_and(|w| w & (1 << (id % 64)) != 0)
+    }
+
+    /// True when any of the (few) `hits` is in the set.
+    pub fn any_in(&self, hits: &[u32]) -> bool {
+        hits.iter().any(|&id| self.contains(id))
+    }
+}
+
 /// A compiled keyword condition; ids index [`KeywordSet::keywords`].
 #[derive(Clone, Debug, Default)]
 pub struct KeywordCond {
@@ -39,6 +64,13 @@ pub struct KeywordCond {
     pub all: Vec<u32>,
     pub groups: Vec<Vec<u32>>,
     pub none: Vec<u32>,
+    /// The lists above as bitmaps: a string hits one to three keywords, so checking each
+    /// hit against a bitmap beats searching every listed keyword in the hits.
+    any_set: IdSet,
+    none_set: IdSet,
+    group_sets: Vec<IdSet>,
+    /// Every id that counts as matched (any, all, groups).
+    matched_set: IdSet,
 }
 
 /// All keywords of a rule set and the automaton that finds them.
@@ -132,7 +164,8 @@ impl<'a> HitCache<'a> {
         }
     }
 
-    fn hits(&mut self, sym: Sym) -> &[u32] {
+    /// Keyword ids found in the string `sym` (computed once per string).
+    pub fn hits(&mut self, sym: Sym) -> &[u32] {
         let idx = sym.0 as usize;
         if self.cache[idx].is_none() {
             self.cache[idx] = Some(self.set.find(self.file.strings.get(sym)).into_boxed_slice());
@@ -178,6 +211,33 @@ impl<'a> HitCache<'a> {
 }
 
 impl KeywordCond {
+    pub fn new(
+        field: TextField,
+        any: Vec<u32>,
+        all: Vec<u32>,
+        groups: Vec<Vec<u32>>,
+        none: Vec<u32>,
+    ) -> KeywordCond {
+        let mut matched: Vec<u32> = any
+            .iter()
+            .chain(&all)
+            .chain(groups.iter().flatten())
+            .copied()
+            .collect();
+        matched.sort_unstable();
+        KeywordCond {
+            field: Some(field),
+            any_set: IdSet::new(&any),
+            none_set: IdSet::new(&none),
+            group_sets: groups.iter().map(|g| IdSet::new(g)).collect(),
+            matched_set: IdSet::new(&matched),
+            any,
+            all,
+            groups,
+            none,
+        }
+    }
+
     /// Whether `hits` (sorted ids) satisfy the condition; on success, the ids that matched.
     pub fn check(&self, hits: &[u32]) -> Option<Vec<u32>> {
         // Most strings contain no keyword at all.
@@ -186,29 +246,25 @@ impl KeywordCond {
             return if needs_hit { None } else { Some(Vec::new()) };
         }
         let has = |id: &u32| hits.binary_search(id).is_ok();
-        if self.none.iter().any(has) {
+        if self.none_set.any_in(hits) {
             return None;
         }
         if !self.all.iter().all(has) {
             return None;
         }
-        if !self.any.is_empty() && !self.any.iter().any(has) {
+        if !self.any.is_empty() && !self.any_set.any_in(hits) {
             return None;
         }
-        if !self.groups.iter().all(|g| g.iter().any(has)) {
+        if !self.group_sets.iter().all(|g| g.any_in(hits)) {
             return None;
         }
-        let mut matched: Vec<u32> = self
-            .any
-            .iter()
-            .chain(&self.all)
-            .chain(self.groups.iter().flatten())
-            .copied()
-            .filter(|id| has(id))
-            .collect();
-        matched.sort_unstable();
-        matched.dedup();
-        Some(matched)
+        // `hits` is sorted and deduplicated, so the result is too.
+        Some(
+            hits.iter()
+                .copied()
+                .filter(|&id| self.matched_set.contains(id))
+                .collect(),
+        )
     }
 }
 
@@ -226,12 +282,13 @@ mod tests {
         assert_eq!(set.find("购买购物卡"), vec![card]);
         assert_eq!(set.find("ktv包厢"), vec![ktv]);
         assert_eq!(set.find("ＫＴＶ"), vec![ktv]);
-        let cond = KeywordCond {
-            field: Some(TextField::Summary),
-            any: vec![card],
-            none: vec![bank_fee],
-            ..Default::default()
-        };
+        let cond = KeywordCond::new(
+            TextField::Summary,
+            vec![card],
+            vec![],
+            vec![],
+            vec![bank_fee],
+        );
         assert!(cond.check(&set.find("购物卡")).is_some());
         assert!(cond.check(&set.find("购物卡手续费")).is_none());
         assert!(cond.check(&set.find("会员活动")).is_none());

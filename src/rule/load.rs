@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::file::{KeywordSpec, RuleFile};
-use super::keywords::{KeywordCond, KeywordInterner, KeywordSet, TextField};
+use super::keywords::{self, KeywordCond, KeywordInterner, KeywordSet, TextField};
 use super::template::Template;
 use super::{Rule, Scope, sql};
 use crate::error::ConfigError;
@@ -380,6 +380,8 @@ fn compile(
     let Some(message) = message.filter(|_| errors.is_empty()) else {
         return Err(errors);
     };
+    let account_set = keywords::IdSet::new(&scope_ids(&parsed.scope.accounts, interner));
+    let exclude_set = keywords::IdSet::new(&scope_ids(&parsed.scope.exclude_accounts, interner));
     Ok(Rule {
         id: parsed.id.into_inner().trim().to_string(),
         title: parsed.title,
@@ -396,6 +398,8 @@ fn compile(
             include_reversals: detector
                 .as_ref()
                 .is_some_and(crate::detector::Detector::nets_reversals),
+            account_set,
+            exclude_set,
         },
         docs: parsed.docs,
         where_text,
@@ -421,6 +425,16 @@ impl RuleFile {
         };
         spec.as_ref().map(|s| s.span().start)
     }
+}
+
+/// Scope account fragments become keywords matched on the account path, so the account
+/// filter costs a bitmap lookup per row instead of substring searches.
+fn scope_ids(fragments: &[String], interner: &mut KeywordInterner) -> Vec<u32> {
+    fragments
+        .iter()
+        .filter(|f| !f.trim().is_empty())
+        .map(|f| interner.id(f))
+        .collect()
 }
 
 fn describe(spec: &KeywordSpec) -> String {
@@ -487,13 +501,7 @@ fn keyword_cond(
         }
         any.extend(ids(&words)?);
     }
-    Ok(KeywordCond {
-        field: Some(field),
-        any,
-        all,
-        groups,
-        none,
-    })
+    Ok(KeywordCond::new(field, any, all, groups, none))
 }
 
 /// Reads a file named relative to a rule file, from disk or from the embedded pack.

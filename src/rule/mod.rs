@@ -103,28 +103,17 @@ pub struct Scope {
     pub include_closing: bool,
     /// Also admit 红字 reversals (negative debits), for detectors that net totals.
     pub include_reversals: bool,
+    /// `accounts` and `exclude_accounts` as keyword ids matched on the account path.
+    pub account_set: keywords::IdSet,
+    pub exclude_set: keywords::IdSet,
 }
 
 impl Scope {
     /// True when `row` is in scope. Expense lines are positive debits on accounts whose
     /// name path contains 支出 (so 2009 and 2021 charts both work); a 红字 reversal
-    /// (negative debit) is not flagged row by row.
-    pub fn admits(&self, row: &Row, file: &LedgerFile) -> bool {
-        let account = file.strings.get(row.account);
-        self.admits_class(
-            row,
-            file,
-            (account.contains("支出"), account.contains("收入")),
-        )
-    }
-
-    /// [`Scope::admits`] with the account's (expense, income) class already known.
-    pub fn admits_class(
-        &self,
-        row: &Row,
-        file: &LedgerFile,
-        (expense, income): (bool, bool),
-    ) -> bool {
+    /// (negative debit) is not flagged row by row. `class` is the account's (expense,
+    /// income) class and `account_hits` the keyword ids found in its path.
+    pub fn admits(&self, row: &Row, (expense, income): (bool, bool), account_hits: &[u32]) -> bool {
         if row.closing && !self.include_closing {
             return false;
         }
@@ -135,18 +124,9 @@ impl Scope {
             Lines::Income => row.credit > 0 && income,
             Lines::All => true,
         };
-        if !in_lines {
-            return false;
-        }
-        if self.accounts.is_empty() && self.exclude_accounts.is_empty() {
-            return true;
-        }
-        let account = file.strings.get(row.account);
-        (self.accounts.is_empty() || self.accounts.iter().any(|a| account.contains(a.as_str())))
-            && !self
-                .exclude_accounts
-                .iter()
-                .any(|a| account.contains(a.as_str()))
+        in_lines
+            && (self.accounts.is_empty() || self.account_set.any_in(account_hits))
+            && !self.exclude_set.any_in(account_hits)
     }
 }
 
@@ -207,10 +187,8 @@ impl Rule {
 
     /// Evaluates the rule on one row; on a hit, the keyword ids that matched.
     pub fn check(&self, row: &Row, file: &LedgerFile, hits: &mut HitCache<'_>) -> Option<Vec<u32>> {
-        if !self
-            .scope
-            .admits_class(row, file, hits.account_class(row.account))
-        {
+        let class = hits.account_class(row.account);
+        if !self.scope.admits(row, class, hits.hits(row.account)) {
             return None;
         }
         let mut matched = Vec::new();
