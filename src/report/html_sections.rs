@@ -127,6 +127,13 @@ pub fn overview(h: &mut String, ctx: &ReportContext, figs: &Figures, t: &Text) {
             escape(&t.suppressed_note.replace("{}", &s.suppressed.to_string()))
         );
     }
+    if let Some(b) = &s.baseline {
+        let _ = write!(
+            h,
+            " <strong class=\"baseline\">{}</strong>",
+            escape(&t.baseline_text(b))
+        );
+    }
     h.push_str("</p>\n</section>\n");
 }
 

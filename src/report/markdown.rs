@@ -122,6 +122,9 @@ pub fn render(ctx: &ReportContext, figs: &Figures) -> String {
         let note = t.suppressed_note.replace("{}", &s.suppressed.to_string());
         let _ = writeln!(m, "{note}\n");
     }
+    if let Some(b) = &s.baseline {
+        let _ = writeln!(m, "{}\n", t.baseline_text(b));
+    }
 
     let _ = writeln!(m, "## {}\n", t.md_top_units);
     let _ = writeln!(

@@ -42,6 +42,8 @@ pub struct Text {
     pub overlap_note: &'static str,
     /// `{}` is replaced by the number of findings set aside by exceptions.
     pub suppressed_note: &'static str,
+    /// `{new}`, `{open}`, `{resolved}` are replaced by the baseline counts.
+    pub baseline_note: &'static str,
     pub rules_run: &'static str,
     // Ranking.
     pub rank: &'static str,
@@ -126,6 +128,14 @@ impl Text {
         }
     }
 
+    /// The baseline counts as one sentence.
+    pub fn baseline_text(&self, b: &crate::workflow::baseline::Counts) -> String {
+        self.baseline_note
+            .replace("{new}", &b.new.to_string())
+            .replace("{open}", &b.open.to_string())
+            .replace("{resolved}", &b.resolved.to_string())
+    }
+
     /// The severity's label in this language.
     pub fn sev(&self, severity: Severity) -> &'static str {
         self.severity_labels[super::figures::severity_index(severity)]
@@ -173,6 +183,7 @@ pub const ZH: Text = Text {
     drafts_not_counted: "草稿规则另有发现（不计入）",
     overlap_note: "涉及金额按发现逐项相加：同一笔支出被几条规则命中时会重复计算，单位级发现（如年末突击花钱）计入的是相关期间的金额。",
     suppressed_note: "另有 {} 项发现已按批准的例外（exceptions）处理，不计入以上统计。",
+    baseline_note: "与上期比较：新增 {new} 项，仍未整改 {open} 项，已整改 {resolved} 项。",
     rules_run: "运行规则",
     rank: "排名",
     unit: "单位",
@@ -273,6 +284,7 @@ pub const EN: Text = Text {
     drafts_not_counted: "Findings of draft rules (not counted)",
     overlap_note: "Amounts flagged are added up finding by finding: a payment flagged by several rules counts once per rule, and unit-level findings (such as a year-end spike) count the amount of their period.",
     suppressed_note: "{} more findings were set aside by approved exceptions and are not counted above.",
+    baseline_note: "Against the previous scan: {new} new, {open} still open, {resolved} resolved.",
     rules_run: "Rules run",
     rank: "Rank",
     unit: "Unit",

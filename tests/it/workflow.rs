@@ -218,6 +218,28 @@ fn baseline_survives_a_reexport_and_fail_on_new() {
     assert_eq!(b["resolved"], 0, "{b}");
     assert!(b["open"].as_u64().unwrap() > 5);
     assert_eq!(code(&out), 0, "nothing new: a --fail-on-new check passes");
+    let out = run_in(
+        dir.path(),
+        &[
+            "scan",
+            "export-2.csv",
+            "--unit",
+            "一中工会",
+            "--baseline",
+            "prev.json",
+            "--report",
+            "rep",
+        ],
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let md = std::fs::read_to_string(dir.path().join("rep/report.md")).unwrap();
+    let html = std::fs::read_to_string(dir.path().join("rep/report.html")).unwrap();
+    for text in [&md, &html] {
+        assert!(
+            text.contains("与上期比较：新增 0 项，仍未整改"),
+            "the report shows the baseline counts"
+        );
+    }
 
     // A new high finding fails the check.
     let mut text = std::fs::read_to_string(dir.path().join("export-2.csv")).unwrap_or_default();
