@@ -159,21 +159,28 @@ fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> Units<'a> {
                 });
         }
     }
-    let mut rank: Vec<Vec<u32>> = ctx.files.iter().map(|f| vec![0; f.rows.len()]).collect();
-    for unit_rows in rows.values_mut() {
-        ctx.sort_by_date(unit_rows);
+    let mut rank: Vec<Vec<(u32, u32)>> = ctx
+        .files
+        .iter()
+        .map(|f| vec![(0, 0); f.rows.len()])
+        .collect();
+    let mut units = Vec::with_capacity(rows.len());
+    for (unit_idx, (name, mut unit_rows)) in rows.into_iter().enumerate() {
+        ctx.sort_by_date(&mut unit_rows);
         for (pos, r) in unit_rows.iter().enumerate() {
-            rank[r.file as usize][r.row as usize] = pos as u32;
+            rank[r.file as usize][r.row as usize] = (unit_idx as u32, pos as u32);
         }
+        units.push((name, unit_rows));
     }
-    Units { rows, rank }
+    Units { units, rank }
 }
 
-/// Every row by unit in date order, and each row's position in its unit's order (so a
-/// detector's candidates are put in date order by an integer sort).
+/// Every row by unit (units in name order, rows in date order), and for each row its
+/// unit's index and its position in that unit's order, so a detector's candidates are
+/// bucketed and put in date order with integer keys.
 struct Units<'a> {
-    rows: BTreeMap<&'a str, Vec<RowRef>>,
-    rank: Vec<Vec<u32>>,
+    units: Vec<(&'a str, Vec<RowRef>)>,
+    rank: Vec<Vec<(u32, u32)>>,
 }
 
 /// Runs `detector` unit by unit over precomputed candidates (`candidates[file]` = row
@@ -184,25 +191,22 @@ fn run_units(
     units: &Units,
     candidates: &[&[u32]],
 ) -> Vec<(String, Output)> {
-    let mut by_unit: BTreeMap<&str, Vec<RowRef>> = BTreeMap::new();
+    let mut by_unit: Vec<Vec<RowRef>> = vec![Vec::new(); units.units.len()];
     for (file_idx, rows) in candidates.iter().enumerate() {
-        let file = &ctx.files[file_idx];
         for &row in rows.iter() {
-            by_unit
-                .entry(file.strings.get(file.rows[row as usize].unit))
-                .or_default()
-                .push(RowRef {
-                    file: file_idx as u32,
-                    row,
-                });
+            let (unit_idx, _) = units.rank[file_idx][row as usize];
+            by_unit[unit_idx as usize].push(RowRef {
+                file: file_idx as u32,
+                row,
+            });
         }
     }
     units
-        .rows
+        .units
         .iter()
-        .map(|(name, all)| {
-            let mut unit_candidates = by_unit.remove(name).unwrap_or_default();
-            unit_candidates.sort_unstable_by_key(|r| units.rank[r.file as usize][r.row as usize]);
+        .zip(by_unit)
+        .map(|((name, all), mut unit_candidates)| {
+            unit_candidates.sort_unstable_by_key(|r| units.rank[r.file as usize][r.row as usize].1);
             let mut out = Output::default();
             detector.run(
                 ctx,
