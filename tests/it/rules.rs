@@ -151,5 +151,8 @@ fn the_auditor_guide_lists_every_shipped_rule() {
         .map(|r| r.id.as_str())
         .filter(|id| !guide.contains(&format!("| {id} |")))
         .collect();
-    assert!(missing.is_empty(), "add these rules to the tables in rules/README.md: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "add these rules to the tables in rules/README.md: {missing:?}"
+    );
 }
