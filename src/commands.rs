@@ -182,31 +182,22 @@ pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     };
-    let exceptions = match args
+    let exceptions = args
         .exceptions
         .as_ref()
         .or(config.exceptions.as_ref())
-        .map(|p| workflow::exceptions::load(p))
-    {
-        Some(Ok(loaded)) => Some(loaded),
-        Some(Err(e)) => {
-            print_config_errors(&[e]);
-            return Ok(ExitStatus::Error);
-        }
-        None => None,
-    };
-    let baseline = match args
+        .map(|p| workflow::exceptions::load(p));
+    let baseline = args
         .baseline
         .as_ref()
         .or(config.baseline.as_ref())
-        .map(|p| workflow::baseline::load(p))
-    {
-        Some(Ok(previous)) => Some(previous),
-        Some(Err(e)) => {
-            print_config_errors(&[e]);
+        .map(|p| workflow::baseline::load(p));
+    let (exceptions, baseline) = match (exceptions.transpose(), baseline.transpose()) {
+        (Ok(exceptions), Ok(baseline)) => (exceptions, baseline),
+        (e, b) => {
+            print_config_errors(&[e.err(), b.err()].into_iter().flatten().collect::<Vec<_>>());
             return Ok(ExitStatus::Error);
         }
-        None => None,
     };
     set_threads(args.threads);
 

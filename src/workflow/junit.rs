@@ -9,20 +9,13 @@ use std::io::Write;
 use crate::finding::Finding;
 use crate::rule::{RuleSet, Severity, Status};
 
+/// XML-escapes text; control characters XML 1.0 cannot carry are dropped.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    let clean: String = text
+        .chars()
+        .filter(|&c| (c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    crate::report::html::escape(&clean)
 }
 
 fn line(f: &Finding) -> String {
