@@ -53,7 +53,7 @@ pub fn parse_amount(raw: &str) -> Result<i64, String> {
     let mut cleaned = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
-            ',' | '¥' | '￥' | ' ' | '、' | '\u{a0}' | '元' => {}
+            '¥' | '￥' | ' ' | '、' | '\u{a0}' | '元' => {}
             _ => cleaned.push(c),
         }
     }
@@ -67,9 +67,25 @@ pub fn parse_amount(raw: &str) -> Result<i64, String> {
     if digits.is_empty() {
         return Err(format!("金额无法识别 (amount not a number): `{raw}`"));
     }
-    let (int_part, frac_part) = match digits.split_once('.') {
+    let (grouped_int, frac_part) = match digits.split_once('.') {
         Some((i, f)) => (i, f),
         None => (digits, ""),
+    };
+    // 千分位: commas only in the integer part, between groups of three digits.
+    let ungrouped;
+    let int_part = if grouped_int.contains(',') {
+        let groups: Vec<&str> = grouped_int.split(',').collect();
+        let well_formed =
+            (1..=3).contains(&groups[0].len()) && groups[1..].iter().all(|g| g.len() == 3);
+        if !well_formed {
+            return Err(format!(
+                "千分位格式错误 (misplaced thousands separator): `{raw}`"
+            ));
+        }
+        ungrouped = groups.concat();
+        ungrouped.as_str()
+    } else {
+        grouped_int
     };
     let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
     if !all_digits(int_part)
@@ -337,6 +353,9 @@ mod tests {
         assert!(parse_amount("1e308").is_err());
         assert!(parse_amount("abc").is_err());
         assert!(parse_amount("99999999999999999999").is_err());
+        assert!(parse_amount("1,23.00").is_err(), "misplaced 千分位");
+        assert!(parse_amount("1.000,5").is_err(), "comma after the point");
+        assert_eq!(parse_amount("12,345,678.9"), Ok(1_234_567_890));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 mod benford;
 mod cli;
 mod errors;
+mod properties;
 mod reader;
 mod references;
 mod report;
