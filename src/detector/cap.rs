@@ -40,6 +40,9 @@ pub enum Aggregate {
     PerPerson,
     Sum,
     Count,
+    /// The period's total as a share of a budget line (`budget_account`), e.g. 全年节日慰问
+    /// ≤ 50% of 当年本级工会预算收入 (北京).
+    ShareOfBudget,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -66,6 +69,10 @@ pub struct Params {
     pub individual: bool,
     #[serde(default = "default_label")]
     pub label: String,
+    /// For `share-of-budget`: budget lines whose account path contains this text (e.g.
+    /// `收入` for the income budget, `支出` for the expenditure budget) are added up.
+    #[serde(default)]
+    pub budget_account: Option<String>,
 }
 
 fn default_period() -> Period {
@@ -174,6 +181,45 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
                 "元",
             ),
             Aggregate::Count => (rows.len() as f64, format!("共 {} 笔", rows.len()), "笔"),
+            Aggregate::ShareOfBudget => {
+                use chrono::Datelike;
+                let fragment = p.budget_account.as_deref().unwrap_or("支出");
+                let lines = ctx
+                    .refs
+                    .budget
+                    .as_ref()
+                    .map(|b| b.lines_for(unit.name, start.year()))
+                    .unwrap_or(&[]);
+                let budget: i64 = lines
+                    .iter()
+                    .filter(|l| l.account.contains(fragment))
+                    .map(|l| l.amount)
+                    .sum();
+                if budget <= 0 {
+                    out.notes.push(format!(
+                        "{label}：预算表中没有该单位含“{fragment}”的预算行，{}占预算比例检查已跳过 (budget check skipped: no budget for unit {})",
+                        p.label, unit.name
+                    ));
+                    continue;
+                }
+                let share = total as f64 / budget as f64;
+                if share > limit {
+                    out.hits.push(Hit {
+                        message: format!(
+                            "{label}{}合计 {} 元，占预算（含“{fragment}”的预算行合计 {} 元）的 {:.1}%，超过上限 {:.1}%；参数：{source}",
+                            p.label,
+                            yuan(total),
+                            yuan(budget),
+                            share * 100.0,
+                            limit * 100.0
+                        ),
+                        rows,
+                        amount_fen: total,
+                        period: Some(label),
+                    });
+                }
+                continue;
+            }
             // Handled row by row in `per_person` above.
             Aggregate::PerPerson => continue,
         };
