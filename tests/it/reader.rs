@@ -453,3 +453,26 @@ fn real_council_xls_when_available() {
     }
     assert!(checked > 0);
 }
+
+#[test]
+fn real_biff8_xls_from_yonyou() {
+    // A real OLE2/BIFF8 workbook (made with xlwt by scripts/make-xls-fixture.py): title
+    // rows, date cells, numeric amounts, 金额 + 方向, a 本月合计 row.
+    let path = crate::root().join("tests/fixtures/ledgers/u8-biff8.xls");
+    let file = read(&path);
+    assert_eq!(file.container, "xls");
+    assert_eq!(file.dialect, "yonyou-u8-journal");
+    assert_eq!(file.header_line, Some(5));
+    assert_eq!(file.strings.get(file.rows[0].unit), "纺织厂工会");
+    assert_eq!(file.rows.len(), 4);
+    assert_eq!(file.rows[0].date.to_string(), "2023-01-05");
+    assert_eq!(file.rows[2].debit, 1_234_550);
+    assert_eq!(file.rows[3].credit, 1_234_550);
+    assert_eq!(file.rows[0].line, 6, "the row number Excel shows");
+    assert_eq!(
+        file.strings.get(file.rows[0].account),
+        "职工活动支出/会员活动支出"
+    );
+    assert_eq!(file.skipped[&fundwatch::ledger::SkipKind::Subtotal], 1);
+    assert_reconciles(&file);
+}
