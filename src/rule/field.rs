@@ -295,12 +295,17 @@ pub fn get<'a>(field: Field, row: &Row, file: &'a LedgerFile) -> Value<'a> {
     }
 }
 
-/// The text of a field for a message placeholder; money is shown with 千分位.
+/// The text of a field for a message placeholder; money is shown with 千分位, a blank
+/// field as （未填）.
 pub fn placeholder(field: Field, row: &Row, file: &LedgerFile) -> String {
     match field {
         Field::Debit => value::format_fen(row.debit),
         Field::Credit => value::format_fen(row.credit),
         Field::Amount => value::format_fen(row.amount()),
-        _ => get(field, row, file).display(),
+        _ => match get(field, row, file).display() {
+            // A blank cell would read as 「」 in the message; say it was not filled in.
+            text if text.is_empty() => "（未填）".to_string(),
+            text => text,
+        },
     }
 }
