@@ -14,11 +14,13 @@
 //! `window_days` (10), `same_summary` (false), `near_tolerance` (0.0 = exact only).
 //!
 //! ## Limits
-//! Rows without a payee are compared by summary instead. A payment that was reversed
-//! (a 红字 row of the same payee and amount in the unit) does not count. Instalments of
-//! equal size to one supplier inside the window look like duplicates.
+//! Rows without a payee are compared by summary instead (exact form only). A payment
+//! that was reversed (a 红字 row of the same payee and amount in the unit) does not count.
+//! Instalments of equal size to one supplier inside the window look like duplicates. The
+//! near form compares each payment with the next 16 of the same payee and summary, so
+//! the cost stays linear. Runs in O(n log n).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Deserialize;
 
@@ -39,22 +41,62 @@ fn default_window() -> i64 {
     10
 }
 
+/// How many later rows of the same payee and summary a row is compared with for the near
+/// form: keeps the cost linear when one payee has thousands of payments in a window.
+const NEAR_NEIGHBOURS: usize = 16;
+
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     // Reversals: (payee-or-summary, amount) pairs that were cancelled with a 红字 row.
-    let mut reversed: BTreeMap<(&str, i64), usize> = BTreeMap::new();
+    let mut reversed: HashMap<(&str, i64), usize> = HashMap::new();
     for &r in unit.all {
         let row = ctx.row(r);
         if row.debit < 0 {
             *reversed.entry((key(ctx, r), -row.debit)).or_default() += 1;
         }
     }
-    let mut by_key: BTreeMap<&str, Vec<RowRef>> = BTreeMap::new();
+    // Exact form: rows with the same key and amount, in date order (candidates are).
+    let mut exact: BTreeMap<(&str, i64), Vec<RowRef>> = BTreeMap::new();
     for &r in unit.candidates {
-        if ctx.row(r).debit > 0 {
-            by_key.entry(key(ctx, r)).or_default().push(r);
+        let debit = ctx.row(r).debit;
+        if debit > 0 {
+            exact.entry((key(ctx, r), debit)).or_default().push(r);
         }
     }
-    for (payee, rows) in by_key {
+    for ((payee, amount), rows) in &exact {
+        let cancelled = reversed.get(&(*payee, *amount)).copied().unwrap_or(0);
+        let mut start = 0;
+        while start < rows.len() {
+            let first = ctx.row(rows[start]).date;
+            let mut group: Vec<RowRef> = Vec::new();
+            let mut end = start;
+            while end < rows.len() && (ctx.row(rows[end]).date - first).num_days() <= p.window_days
+            {
+                let r = rows[end];
+                // Lines of one voucher are one payment, not two.
+                if !group.iter().any(|g| same_voucher(ctx, *g, r)) {
+                    group.push(r);
+                }
+                end += 1;
+            }
+            if group.len() >= 2 + cancelled && !(p.same_summary && !same_summaries(ctx, &group)) {
+                push(ctx, out, payee, group);
+            }
+            start = end;
+        }
+    }
+    if p.near_tolerance <= 0.0 {
+        return;
+    }
+    // Near form: same payee and summary, amounts within the tolerance but not equal.
+    let mut near: BTreeMap<(&str, &str), Vec<RowRef>> = BTreeMap::new();
+    for &r in unit.candidates {
+        if ctx.row(r).debit > 0 && !ctx.payee(r).is_empty() {
+            near.entry((ctx.payee(r), ctx.summary(r)))
+                .or_default()
+                .push(r);
+        }
+    }
+    for ((payee, _), rows) in &near {
         let mut used = vec![false; rows.len()];
         for i in 0..rows.len() {
             if used[i] {
@@ -62,58 +104,66 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
             }
             let a = ctx.row(rows[i]);
             let mut group = vec![rows[i]];
-            for j in i + 1..rows.len() {
+            for j in (i + 1..rows.len()).take(NEAR_NEIGHBOURS) {
                 let b = ctx.row(rows[j]);
                 if (b.date - a.date).num_days() > p.window_days {
                     break;
                 }
-                let same_voucher =
-                    a.voucher == b.voucher && rows[i].file == rows[j].file && a.date == b.date;
-                let same_summary = ctx.summary(rows[i]) == ctx.summary(rows[j]);
-                let exact = a.debit == b.debit && (!p.same_summary || same_summary);
-                let near = p.near_tolerance > 0.0
-                    && same_summary
-                    && (a.debit - b.debit).abs() as f64
-                        <= p.near_tolerance * a.debit.max(b.debit) as f64;
-                if !used[j] && !same_voucher && (exact || near) {
+                let close = (a.debit - b.debit).abs() as f64
+                    <= p.near_tolerance * a.debit.max(b.debit) as f64;
+                if !used[j] && a.debit != b.debit && close && !same_voucher(ctx, rows[i], rows[j]) {
                     group.push(rows[j]);
                     used[j] = true;
                 }
             }
-            let cancelled = reversed.get(&(payee, a.debit)).copied().unwrap_or(0);
-            if group.len() < 2 + cancelled {
-                continue;
+            if group.len() >= 2 {
+                used[i] = true;
+                push(ctx, out, payee, group);
             }
-            let first = ctx.row(group[0]).date;
-            let last = ctx.row(group[group.len() - 1]).date;
-            let exact_all = group.iter().all(|r| ctx.row(*r).debit == a.debit);
-            let message = format!(
-                "付给「{payee}」的款项在 {} 天内支付了 {} 次（凭证 {}），{}，疑似重复支付",
-                (last - first).num_days() + 1,
-                group.len(),
-                vouchers(ctx, &group),
-                if exact_all {
-                    format!("每次 {} 元", yuan(a.debit))
-                } else {
-                    format!(
-                        "金额相近（{}）",
-                        group
-                            .iter()
-                            .map(|r| yuan(ctx.row(*r).debit))
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    )
-                }
-            );
-            let amount_fen = group.iter().skip(1).map(|r| ctx.row(*r).debit).sum();
-            out.hits.push(Hit {
-                rows: group,
-                message,
-                amount_fen,
-                period: None,
-            });
         }
     }
+}
+
+fn same_voucher(ctx: &Ctx, a: RowRef, b: RowRef) -> bool {
+    let (x, y) = (ctx.row(a), ctx.row(b));
+    a.file == b.file && x.date == y.date && x.voucher == y.voucher
+}
+
+fn same_summaries(ctx: &Ctx, rows: &[RowRef]) -> bool {
+    rows.windows(2)
+        .all(|w| ctx.summary(w[0]) == ctx.summary(w[1]))
+}
+
+fn push(ctx: &Ctx, out: &mut Output, payee: &str, group: Vec<RowRef>) {
+    let first = ctx.row(group[0]).date;
+    let last = ctx.row(group[group.len() - 1]).date;
+    let amount = ctx.row(group[0]).debit;
+    let exact_all = group.iter().all(|r| ctx.row(*r).debit == amount);
+    let message = format!(
+        "付给「{payee}」的款项在 {} 天内支付了 {} 次（凭证 {}），{}，疑似重复支付",
+        (last - first).num_days() + 1,
+        group.len(),
+        vouchers(ctx, &group),
+        if exact_all {
+            format!("每次 {} 元", yuan(amount))
+        } else {
+            format!(
+                "金额相近（{}）",
+                group
+                    .iter()
+                    .map(|r| yuan(ctx.row(*r).debit))
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )
+        }
+    );
+    let amount_fen = group.iter().skip(1).map(|r| ctx.row(*r).debit).sum();
+    out.hits.push(Hit {
+        rows: group,
+        message,
+        amount_fen,
+        period: None,
+    });
 }
 
 fn key<'a>(ctx: &Ctx<'a>, r: RowRef) -> &'a str {

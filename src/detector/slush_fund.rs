@@ -69,10 +69,14 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         {
             continue;
         }
-        let outflows: Vec<_> = unit
+        // Candidates are in date order: look only at those on or after the inflow.
+        let from = unit
             .candidates
+            .partition_point(|r| ctx.row(*r).date < row.date);
+        let outflows: Vec<_> = unit.candidates[from..]
             .iter()
             .copied()
+            .take_while(|r| (ctx.row(*r).date - row.date).num_days() <= p.follow_days)
             .filter(|r| {
                 let d = ctx.row(*r).date;
                 let after = (d - row.date).num_days();

@@ -68,16 +68,20 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         }
     }
     for (key, rows) in groups {
-        let mut start = 0;
+        // Two pointers: `end` only moves forward, `sum` is the total of rows[start..end].
+        let (mut start, mut end, mut sum) = (0usize, 0usize, 0i64);
         while start < rows.len() {
+            if end < start {
+                (end, sum) = (start, 0);
+            }
             let first = ctx.row(rows[start]).date;
-            let end = rows[start..]
-                .iter()
-                .position(|r| (ctx.row(*r).date - first).num_days() > p.window_days)
-                .map_or(rows.len(), |n| start + n);
+            while end < rows.len() && (ctx.row(rows[end]).date - first).num_days() <= p.window_days
+            {
+                sum += ctx.row(rows[end]).debit;
+                end += 1;
+            }
             let window = &rows[start..end];
-            let total: i64 = window.iter().map(|r| ctx.row(*r).debit).sum();
-            if window.len() >= p.min_count.max(2) && total >= limit {
+            if window.len() >= p.min_count.max(2) && sum >= limit {
                 let days = (ctx.row(window[window.len() - 1]).date - first).num_days() + 1;
                 let who = match p.by {
                     By::Payee => format!("付给「{key}」"),
@@ -89,14 +93,15 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
                         "{} 笔{}的款项在 {days} 天内合计 {} 元，单笔均低于审批限额 {} 元，疑似拆分支付",
                         window.len(),
                         who,
-                        yuan(total),
+                        yuan(sum),
                         yuan(limit)
                     ),
-                    amount_fen: total,
+                    amount_fen: sum,
                     period: None,
                 });
-                start = end;
+                (start, sum) = (end, 0);
             } else {
+                sum -= ctx.row(rows[start]).debit;
                 start += 1;
             }
         }
