@@ -78,7 +78,7 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
                 }
                 end += 1;
             }
-            if group.len() >= 2 + cancelled && !(p.same_summary && !same_summaries(ctx, &group)) {
+            if group.len() >= 2 + cancelled && (!p.same_summary || same_summaries(ctx, &group)) {
                 push(ctx, out, payee, group);
             }
             start = end;
