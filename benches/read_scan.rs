@@ -1,7 +1,8 @@
 //! Micro-benchmarks of the read and the scan through the library (divan).
 //!
-//! Run: `cargo bench --bench read_scan` (about half a minute). Set `FUNDWATCH_BENCH_ROWS`
-//! to change the size of the generated ledgers (default 100 000 rows, ~14 MB in UTF-8).
+//! Run: `cargo bench --bench read_scan` (about ten seconds once built). Set
+//! `FUNDWATCH_BENCH_ROWS` to change the size of the generated ledgers (default 100 000
+//! rows, ~14 MB in UTF-8; 1 000 when `cargo test --all-targets` runs it as a smoke test).
 //! The end-to-end benchmark of the binary, with DuckDB as the reference, is
 //! `scripts/bench.sh`.
 //!
@@ -20,11 +21,15 @@ use fundwatch::rule::{RuleSet, load_rules};
 use fundwatch::scan::scan_rows;
 use fundwatch::synth::{LargeEncoding, write_large};
 
+/// Rows of the generated ledgers: `FUNDWATCH_BENCH_ROWS`, else 100 000 under
+/// `cargo bench`, else 1 000 (`cargo test --all-targets` runs each benchmark once, in
+/// the unoptimised test profile, as a smoke test).
 fn rows() -> u64 {
+    let benching = std::env::args().any(|a| a == "--bench");
     std::env::var("FUNDWATCH_BENCH_ROWS")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000)
+        .unwrap_or(if benching { 100_000 } else { 1_000 })
 }
 
 /// A generated ledger on disk.

@@ -10,8 +10,9 @@
 #              (default ~/.cache/fundwatch-bench); ledgers are reused while their row
 #              count, encoding and the generator's source are unchanged
 #   REPEAT     runs per measurement, best time kept (default 3 up to 2M rows, else 1)
+#   FUNDWATCH_BIN  benchmark this binary instead of running `cargo build --release`
 #
-# Measures wall time and peak RSS (/usr/bin/time -f '%e %M') of
+# Measures wall time, CPU time and peak RSS (/usr/bin/time -f '%e %M %U %S') of
 #   a. the read alone: fundwatch inspect --format json FILE (UTF-8 and GBK)
 #   b. the scan with the shipped pack: fundwatch scan FILE --format jsonl --output /dev/null
 #      --fail-on critical (exit 1 = findings is fine; 2 is an error)
@@ -59,9 +60,22 @@ if ! python3 -c 'import duckdb' 2>/dev/null; then
 fi
 DUCKDB_VERSION=$(python3 -c 'import duckdb; print(duckdb.__version__)')
 
-log "cargo build --release"
-cargo build --release >&2
-[[ -x $BIN ]] || die "no binary at $BIN"
+if [[ -n ${FUNDWATCH_BIN:-} ]]; then
+    # Benchmark a binary built elsewhere (e.g. an older commit) instead of building.
+    [[ -x $FUNDWATCH_BIN ]] || die "FUNDWATCH_BIN=$FUNDWATCH_BIN is not an executable"
+    BUILT_FROM="prebuilt $FUNDWATCH_BIN"
+    SOURCE_BIN=$FUNDWATCH_BIN
+else
+    log "cargo build --release"
+    cargo build --release >&2
+    [[ -x $BIN ]] || die "no binary at $BIN"
+    BUILT_FROM="$(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD 2>/dev/null || echo " + uncommitted changes ($(git diff --shortstat HEAD | sed 's/^ *//'))")"
+    SOURCE_BIN=$BIN
+fi
+# Measure a private copy: a rebuild of target/ during the run must not swap the binary.
+mkdir -p "$BENCH_DIR/bin"
+cp "$SOURCE_BIN" "$BENCH_DIR/bin/fundwatch"
+BIN=$BENCH_DIR/bin/fundwatch
 
 # ---------------------------------------------------------------- data
 # The generator's sources: a change to them invalidates the cached ledgers.
@@ -132,24 +146,29 @@ warm() { cat "$@" >/dev/null; }
 measure() {
     local key=$1 label=$2 bytes=$3 dkey=$4 rkey=$5 ok=$6
     shift 7
-    local best="" peak=0 i rc out secs kb
+    local best="" peak=0 i rc out secs kb usr sys cpu="" repeat=$REPEAT
+    # Cheap runs (the small ledger, DuckDB start-up) are repeated at least 3 times.
+    if [[ $key == *_small || $key == duck_noop ]] && ((repeat < 3)); then repeat=3; fi
     local err=$BENCH_DIR/logs/$key.stderr
     out=$(mktemp)
-    for ((i = 1; i <= REPEAT; i++)); do
+    for ((i = 1; i <= repeat; i++)); do
         rc=0
-        /usr/bin/time -f '%e %M' -o "$out" "$@" >/dev/null 2>"$err" || rc=$?
+        /usr/bin/time -f '%e %M %U %S' -o "$out" "$@" >/dev/null 2>"$err" || rc=$?
         if [[ " $ok " != *" $rc "* ]]; then
             cat "$err" >&2
             rm -f "$out"
             die "$label: exit code $rc (allowed: $ok): $*"
         fi
-        read -r secs kb < <(tail -n 1 "$out")
-        if [[ -z $best ]] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$secs; fi
+        read -r secs kb usr sys < <(tail -n 1 "$out")
+        if [[ -z $best ]] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+            best=$secs
+            cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+        fi
         ((kb > peak)) && peak=$kb
     done
     rm -f "$out"
-    log "$(printf '%-42s %8ss %8d MB' "$label" "$best" $((peak / 1024)))"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$label" "$best" "$peak" "$bytes" "$dkey" "$rkey" >>"$TSV"
+    log "$(printf '%-42s %8ss %8ss CPU %8d MB' "$label" "$best" "$cpu" $((peak / 1024)))"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$label" "$best" "$peak" "$bytes" "$dkey" "$rkey" "$cpu" >>"$TSV"
 }
 
 SCAN=(scan --format jsonl --output /dev/null --fail-on critical)
@@ -189,12 +208,13 @@ META=$BENCH_DIR/meta.md
 {
     echo "## fundwatch benchmark, $ROWS rows"
     echo
-    echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); fundwatch $("$BIN" --version | awk '{print $2}') at $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet 2>/dev/null || echo ' (uncommitted changes)')"
+    echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); fundwatch $("$BIN" --version | awk '{print $2}') built from $BUILT_FROM"
     echo "- machine: nproc $(nproc); CPU $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); RAM $(free -g | awk '/^Mem:/ {print $2}') GiB; $(uname -sr)"
     echo "- load average (1, 5, 15 min) before measuring: $LOAD_BEFORE; after: $LOAD_AFTER (other work on the machine skews the times)"
     echo "- DuckDB $DUCKDB_VERSION (Python package), default threads = $(nproc) unless the row says 1 thread; its times include starting Python and importing duckdb (see the import-only row). fundwatch reads and scans one file on one thread (it parallelises across files)."
     echo "- ledgers: $UTF8 ($UTF8_BYTES bytes), $GBK ($GBK_BYTES bytes), $SMALL ($SMALL_BYTES bytes; $SMALL_ROWS rows); page cache warm"
-    echo "- best of $REPEAT run(s); peak = max RSS; 'peak / file size' uses the file the row reads (the UTF-8 ledger for DuckDB)"
+    echo "- CPU s = user + sys of the run kept; it moves less than wall time when other jobs share the machine (DuckDB's exceeds its wall time: it uses every core)"
+    echo "- best of $REPEAT run(s) (at least 3 for the $SMALL_ROWS-row ledger and the DuckDB import-only row); peak = max RSS; 'peak / file size' uses the file the row reads (the UTF-8 ledger for DuckDB)"
     echo "- 'time / DuckDB': reads against DuckDB's parse (count, sum 借方金额), scans against DuckDB's equivalent SQL; 'time / read alone': GBK read against UTF-8 read, scans against the read of the same file"
     echo "- DuckDB parse: \`SELECT count(*), sum(\"借方金额\") FROM read_csv(FILE, header=true, all_varchar=false)\` (every line tokenised, one column converted); full parse: \`CREATE TABLE t AS SELECT * FROM read_csv(...)\` (every column converted and kept in memory)"
     echo "- $(cat "$SQL_DIR/equivalent.notes" | head -n 1)"

@@ -183,23 +183,25 @@ def fmt(x, digits=2):
 
 
 def cmd_table(tsv, meta):
-    """TSV lines: key, label, seconds, peak_kb, file_bytes, duckdb_key, read_key."""
+    """TSV lines: key, label, seconds, peak_kb, file_bytes, duckdb_key, read_key[, cpu_seconds]."""
     rows, by_key = [], {}
     for line in Path(tsv).read_text(encoding="utf-8").splitlines():
-        key, label, secs, kb, fbytes, dkey, rkey = line.split("\t")
-        row = dict(key=key, label=label, secs=float(secs), mb=int(kb) / 1024, fmb=int(fbytes) / 2**20, dkey=dkey, rkey=rkey)
+        key, label, secs, kb, fbytes, dkey, rkey, *cpu = line.split("\t")
+        row = dict(key=key, label=label, secs=float(secs), mb=int(kb) / 1024, fmb=int(fbytes) / 2**20, dkey=dkey, rkey=rkey,
+                   cpu=float(cpu[0]) if cpu and cpu[0] else None)
         rows.append(row)
         by_key[key] = row
     out = [Path(meta).read_text(encoding="utf-8").rstrip(), ""]
-    out.append("| measurement | seconds | peak MB | peak / file size | time / DuckDB | time / read alone |")
-    out.append("| --- | ---: | ---: | ---: | ---: | ---: |")
+    out.append("| measurement | seconds | CPU s | peak MB | peak / file size | time / DuckDB | time / read alone |")
+    out.append("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for r in rows:
         d = by_key.get(r["dkey"])
         rd = by_key.get(r["rkey"])
         out.append(
-            "| {} | {} | {} | {} | {} | {} |".format(
+            "| {} | {} | {} | {} | {} | {} | {} |".format(
                 r["label"],
                 fmt(r["secs"]),
+                fmt(r["cpu"]),
                 fmt(r["mb"], 0),
                 fmt(r["mb"] / r["fmb"] if r["fmb"] else None),
                 fmt(r["secs"] / d["secs"] if d else None),
@@ -212,7 +214,7 @@ def cmd_table(tsv, meta):
 def load_tsv(tsv):
     rows = {}
     for line in Path(tsv).read_text(encoding="utf-8").splitlines():
-        key, label, secs, kb, fbytes, _, _ = line.split("\t")
+        key, label, secs, kb, fbytes, *_ = line.split("\t")
         rows[key] = dict(secs=float(secs), mb=int(kb) / 1024, fmb=int(fbytes) / 2**20)
     return rows
 
