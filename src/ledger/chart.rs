@@ -143,6 +143,28 @@ pub fn name_of(version: ChartVersion, code: &str) -> Option<&'static str> {
         .map(|(_, n)| *n)
 }
 
+/// The chart to complete a row's account with: the one in force at its date
+/// (`dated`), unless its code and leaf name agree only with the other chart (a ledger
+/// dated 2022 or later still keyed in the 2009 chart, or the reverse).
+pub fn version_for(dated: ChartVersion, code: &str, name: &str) -> ChartVersion {
+    let code: String = code.trim().chars().filter(char::is_ascii_digit).collect();
+    let Some(leaf) = split_path(name).last().copied() else {
+        return dated;
+    };
+    if code.len() < 3 || name_of(dated, &code) == Some(leaf) {
+        return dated;
+    }
+    let other = match dated {
+        ChartVersion::Y2009 => ChartVersion::Y2021,
+        ChartVersion::Y2021 => ChartVersion::Y2009,
+    };
+    if name_of(other, &code) == Some(leaf) {
+        other
+    } else {
+        dated
+    }
+}
+
 /// Splits an account name written with any of the separators exports use.
 fn split_path(name: &str) -> Vec<&str> {
     name.split(['_', '/', '\\', '－', '—', '-', '|'])
@@ -222,6 +244,13 @@ mod tests {
         );
         assert_eq!(full_path(v21, "50105", ""), "职工活动支出/会员活动支出");
         assert_eq!(full_path(v09, "50302", "会议费"), "业务支出/会议费");
+        // A 2009-keyed row dated 2023 keeps the 2009 chart; a consistent row keeps its own.
+        assert_eq!(version_for(v21, "50302", "会议费"), v09);
+        assert_eq!(version_for(v21, "50302", "建家活动支出"), v21);
+        assert_eq!(version_for(v21, "502", "职工活动组织支出"), v21);
+        assert_eq!(version_for(v09, "502", "职工活动组织支出"), v21);
+        assert_eq!(version_for(v21, "", "会议费"), v21);
+        assert_eq!(version_for(v21, "9999", "自定义"), v21);
         assert_eq!(
             full_path(v21, "50302", "建家活动支出"),
             "职工服务支出/建家活动支出"

@@ -155,12 +155,54 @@ impl Col {
             Col::Unit => &["单位名称", "核算单位", "账套名称", "工会名称"],
         }
     }
+
+    /// English header texts (normalised: lower case, no spaces) that mean this column.
+    fn english(self) -> &'static [&'static str] {
+        match self {
+            Col::Date => &[
+                "date",
+                "entrydate",
+                "postingdate",
+                "voucherdate",
+                "transactiondate",
+            ],
+            Col::Year => &["year", "fiscalyear"],
+            Col::Month => &["month", "period"],
+            Col::Day => &["day"],
+            Col::VoucherWord => &["vouchertype", "voucher_word", "voucherword"],
+            Col::Voucher => &["voucher", "voucherno", "vouchernumber", "voucherno."],
+            Col::Entry => &["entry", "entryno", "lineno"],
+            Col::Summary => &["summary", "description", "memo", "narrative", "remark"],
+            Col::AccountCode => &["account_code", "accountcode", "accountno", "accountnumber"],
+            Col::Account => &["account", "accountname", "accounttitle"],
+            Col::Debit => &["debit", "dr", "debitamount"],
+            Col::Credit => &["credit", "cr", "creditamount"],
+            Col::Amount => &["amount"],
+            Col::Direction => &["direction", "dr/cr", "drcr"],
+            Col::Balance => &["balance"],
+            Col::Payee => &["payee", "counterparty"],
+            Col::Aux => &["aux", "auxiliary"],
+            Col::Customer => &["customer"],
+            Col::Supplier => &["supplier", "vendor"],
+            Col::Staff => &["staff", "employee"],
+            Col::Handler => &["handler", "handledby"],
+            Col::Department => &["department", "dept"],
+            Col::Project => &["project"],
+            Col::Attachments => &["attachments"],
+            Col::Unit => &["unit", "unitname", "entity"],
+        }
+    }
 }
 
-/// Normalises header text for matching: half-width, no spaces, no `(元)` suffix.
+/// Normalises header text for matching: half-width, no spaces, ASCII lower case, no
+/// `(元)` suffix.
 pub fn normalize_header(raw: &str) -> String {
     let half = super::value::to_half_width(raw);
-    let mut text: String = half.chars().filter(|c| !c.is_whitespace()).collect();
+    let mut text: String = half
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{FEFF}')
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
     for suffix in ["(元)", "(人民币)", ":"] {
         if let Some(stripped) = text.strip_suffix(suffix) {
             text = stripped.to_string();
@@ -206,6 +248,11 @@ impl Dialect {
                 Col::ALL
                     .into_iter()
                     .find(|col| col.aliases().contains(&header))
+                    .or_else(|| {
+                        Col::ALL
+                            .into_iter()
+                            .find(|col| col.english().contains(&header))
+                    })
             })
     }
 }
@@ -279,6 +326,22 @@ struct DialectSpec {
 
 /// Loads user dialects from a mapping file (TOML). Errors carry path, line and column.
 pub fn load_user_dialects(path: &Path) -> Result<Vec<Dialect>, ConfigError> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| ConfigError::io(path, &e))?
+        .len();
+    if size > super::limits::MAX_RULE_FILE_BYTES {
+        return Err(ConfigError {
+            path: path.display().to_string(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "mapping file is {}, larger than the {} limit",
+                super::limits::human_bytes(size),
+                super::limits::human_bytes(super::limits::MAX_RULE_FILE_BYTES)
+            ),
+            hint: None,
+        });
+    }
     let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(path, &e))?;
     let file: MappingFile =
         toml::from_str(&text).map_err(|e| error::toml_error(path, &text, &e))?;

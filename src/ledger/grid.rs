@@ -2,209 +2,306 @@
 //! the line number a user would look up: the 1-based physical line for text, the row
 //! number Excel shows for workbooks, the line of the `<tr>` tag for HTML tables.
 //!
-//! Text files are streamed (constant memory, any size); workbooks and HTML tables are
-//! small enough in practice to be materialised. Only this file knows calamine, csv and tl.
+//! Records are *pushed* to a sink ([`Event`]s), one at a time, so nothing has to be held
+//! whole: text is streamed line by line ([`super::text`]), xlsx worksheets are streamed
+//! cell by cell from the zip. Only .xls (BIFF, at most 65,536 rows), .xlsb/.ods and HTML
+//! tables are materialised. Every size is bounded by [`super::limits`]. Only this file
+//! and `text.rs` know calamine, zip and tl.
 
 use std::fs::File;
-use std::io::{BufReader, Cursor, Read};
+use std::io::{Cursor, Read};
 use std::path::Path;
 
-use calamine::{Data, Reader};
+use calamine::{Data, DataRef, Reader};
 use encoding_rs::Encoding;
 
+use super::limits::{self, human_bytes};
 use super::sniff::{self, Container};
+use super::text::{LineDecoding, TextRecords};
 
 /// One data problem in one record, turned into a rejected row by the caller.
-#[derive(Debug)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CellError {
     pub column: Option<usize>,
     pub reason: String,
 }
 
-/// The records of one sheet (text files and HTML have exactly one).
-pub struct Sheet {
-    pub name: Option<String>,
-    /// Added to a 0-based cell index to give the 1-based column a user sees.
-    pub col_base: usize,
-    records: Records,
+/// What a reader tells its sink, in order: `Opened`, then per sheet `Sheet` and its
+/// `Record`s, and `Note`s about the whole file.
+#[derive(Debug)]
+pub enum Event<'a> {
+    Opened {
+        container: Container,
+        /// Shown to users: `UTF-8`, `GBK`, `UTF-16LE`, `-` for workbooks.
+        encoding: &'a str,
+    },
+    Sheet {
+        name: Option<&'a str>,
+        /// Added to a 0-based cell index to give the 1-based column a user sees.
+        col_base: usize,
+    },
+    /// `Err` is a record that could not be decoded; reading goes on after it.
+    Record {
+        line: u64,
+        cells: Result<&'a [String], CellError>,
+        /// Text only: the record is the file's last and has no line break after it (a
+        /// truncated file, when it also has fewer cells than the header).
+        unterminated: bool,
+    },
+    Note(String),
 }
 
-enum Records {
-    Text(TextRecords),
-    Table(std::vec::IntoIter<(u64, Vec<String>)>),
+/// What the sink wants next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    /// Skip the rest of this sheet.
+    NextSheet,
+    /// Stop reading the file.
+    Stop,
 }
 
-struct TextRecords {
-    reader: csv::Reader<Box<dyn Read + Send>>,
-    record: csv::ByteRecord,
-    /// Input is UTF-8 passed through undecoded: fields must be validated.
-    validate_utf8: bool,
-}
-
-/// A file opened for reading: how it was understood and its sheets.
-pub struct Opened {
-    pub container: Container,
-    pub encoding: String,
-    pub sheets: Vec<Sheet>,
-}
-
-impl Sheet {
-    /// Reads the next record into `cells` (reusing its strings) and returns its line.
-    /// `Some(Err)` is a record that could not be decoded; reading may go on after it.
-    pub fn next_record(&mut self, cells: &mut Vec<String>) -> Option<(u64, Result<(), CellError>)> {
-        match &mut self.records {
-            Records::Table(iter) => {
-                let (line, row) = iter.next()?;
-                *cells = row;
-                Some((line, Ok(())))
-            }
-            Records::Text(text) => text.next_record(cells),
-        }
-    }
-}
-
-impl TextRecords {
-    fn next_record(&mut self, cells: &mut Vec<String>) -> Option<(u64, Result<(), CellError>)> {
-        match self.reader.read_byte_record(&mut self.record) {
-            Ok(false) => None,
-            Err(err) => {
-                let line = err.position().map_or(0, csv::Position::line);
-                Some((
-                    line,
-                    Err(CellError {
-                        column: None,
-                        reason: format!("无法读取该行 (unreadable record): {err}"),
-                    }),
-                ))
-            }
-            Ok(true) => {
-                let line = self.record.position().map_or(0, csv::Position::line);
-                cells.truncate(self.record.len());
-                while cells.len() < self.record.len() {
-                    cells.push(String::new());
-                }
-                for (idx, field) in self.record.iter().enumerate() {
-                    let text = match std::str::from_utf8(field) {
-                        Ok(text) => text,
-                        Err(_) => {
-                            return Some((
-                                line,
-                                Err(CellError {
-                                    column: Some(idx + 1),
-                                    reason: "无效的 UTF-8 字节，文件可能混用了编码 (invalid UTF-8: mixed encodings?)"
-                                        .to_string(),
-                                }),
-                            ));
-                        }
-                    };
-                    if !self.validate_utf8 && text.contains('\u{FFFD}') {
-                        return Some((
-                            line,
-                            Err(CellError {
-                                column: Some(idx + 1),
-                                reason:
-                                    "无法按所选编码解码 (bytes invalid in the detected encoding)"
-                                        .to_string(),
-                            }),
-                        ));
-                    }
-                    let cell = &mut cells[idx];
-                    cell.clear();
-                    cell.push_str(text);
-                }
-                Some((line, Ok(())))
-            }
-        }
-    }
+/// Where the bytes come from.
+#[derive(Clone, Copy, Debug)]
+pub enum Source<'a> {
+    Path(&'a Path),
+    Bytes(&'a [u8]),
 }
 
 /// Bytes looked at for sniffing.
 const HEAD_LEN: usize = 64 * 1024;
 
-/// Opens `path`, sniffing its container and (for text) its encoding and delimiter.
-pub fn open(path: &Path, forced_encoding: Option<&'static Encoding>) -> Result<Opened, String> {
-    let mut file = File::open(path).map_err(|e| format!("无法打开文件 (cannot open): {e}"))?;
+/// Reads `source`, pushing its records to `sink`. `max_bytes` lowers the size limit of
+/// every container (reference tables); `None` uses the limits for ledgers. `Err` is a file
+/// that cannot be read at all (or stops being readable); the sink may have seen records.
+pub fn read(
+    source: Source<'_>,
+    forced_encoding: Option<&'static Encoding>,
+    max_bytes: Option<u64>,
+    sink: &mut dyn FnMut(Event<'_>) -> Flow,
+) -> Result<(), String> {
+    let (mut input, size): (Box<dyn Read + Send + '_>, u64) = match source {
+        Source::Path(path) => {
+            let file = File::open(path).map_err(|e| format!("无法打开文件 (cannot open): {e}"))?;
+            let meta = file
+                .metadata()
+                .map_err(|e| format!("无法读取文件 (cannot read): {e}"))?;
+            if meta.is_dir() {
+                return Err("这是目录，不是文件 (a directory, not a file)".to_string());
+            }
+            (Box::new(file), meta.len())
+        }
+        Source::Bytes(bytes) => (Box::new(bytes), bytes.len() as u64),
+    };
     let mut head = Vec::with_capacity(HEAD_LEN);
-    (&mut file)
+    (&mut input)
         .take(HEAD_LEN as u64)
         .read_to_end(&mut head)
         .map_err(|e| format!("无法读取文件 (cannot read): {e}"))?;
+    let size = size.max(head.len() as u64);
+    // Above the largest limit nothing is looked at: refused before sniffing.
+    let largest = max_bytes.map_or(limits::MAX_TEXT_BYTES, |m| m.min(limits::MAX_TEXT_BYTES));
+    if size > largest {
+        return Err(format!(
+            "文件大小 {} 超过 {} 上限，未读取；请按期间拆分后再读 (file of {} is larger than the {} limit; split it by period)",
+            human_bytes(size),
+            human_bytes(largest),
+            human_bytes(size),
+            human_bytes(largest)
+        ));
+    }
     let is_complete = head.len() < HEAD_LEN;
-    let container = sniff::container(&head)?;
+    let container = match sniff::container(&head) {
+        // `--encoding utf-16le` on a UTF-16 file without a BOM (it looks binary).
+        Err(_)
+            if forced_encoding
+                .is_some_and(|e| e == encoding_rs::UTF_16LE || e == encoding_rs::UTF_16BE) =>
+        {
+            Container::Text
+        }
+        other => other?,
+    };
+    let (limit, what) = match container {
+        Container::Text => (limits::MAX_TEXT_BYTES, "文本账簿 (text ledger)"),
+        Container::Xlsx | Container::Xls => (limits::MAX_WORKBOOK_BYTES, "工作簿 (workbook)"),
+        Container::Html => (limits::MAX_HTML_BYTES, "HTML 表格 (HTML table)"),
+    };
+    let limit = max_bytes.map_or(limit, |m| m.min(limit));
+    let too_big = |size: u64| {
+        format!(
+            "文件大小 {} 超过{what}的 {} 上限，未读取；请按期间拆分后再读 (file of {} is larger than the {} limit; split it by period)",
+            human_bytes(size),
+            human_bytes(limit),
+            human_bytes(size),
+            human_bytes(limit)
+        )
+    };
+    if size > limit {
+        return Err(too_big(size));
+    }
+    let mut counter = RowCounter::default();
+    let mut sink = |event: Event<'_>| -> Flow { sink(event) };
     match container {
         Container::Text => {
             let enc = forced_encoding.unwrap_or_else(|| sniff::encoding(&head, is_complete));
             let delimiter = sniff_delimiter(&head, enc);
-            let rest = BufReader::with_capacity(1 << 20, Cursor::new(head).chain(file));
-            Ok(Opened {
-                container,
-                encoding: sniff::encoding_label(enc).to_string(),
-                sheets: vec![text_sheet(Box::new(rest), enc, delimiter)],
-            })
+            let label = sniff::encoding_label(enc);
+            // Reading stops one byte past the limit: a file that grows while read is refused.
+            let rest: Box<dyn Read + Send + '_> =
+                Box::new(Cursor::new(head).chain(input).take(limit + 1));
+            read_text(rest, enc, delimiter, label, limit, &mut counter, &mut sink)
         }
-        Container::Xlsx | Container::Xls => {
+        Container::Xlsx | Container::Xls | Container::Html => {
             let mut bytes = head;
-            file.read_to_end(&mut bytes)
+            input
+                .take(limit + 1 - bytes.len() as u64)
+                .read_to_end(&mut bytes)
                 .map_err(|e| format!("无法读取文件 (cannot read): {e}"))?;
-            Ok(Opened {
-                container,
-                encoding: "-".to_string(),
-                sheets: workbook_sheets(bytes, container)?,
-            })
-        }
-        Container::Html => {
-            let mut bytes = head;
-            file.read_to_end(&mut bytes)
-                .map_err(|e| format!("无法读取文件 (cannot read): {e}"))?;
-            let enc = forced_encoding
-                .or_else(|| html_charset(&bytes))
-                .unwrap_or_else(|| sniff::encoding(&bytes, true));
-            let (text, _, _) = enc.decode(&bytes);
-            Ok(Opened {
-                container,
-                encoding: sniff::encoding_label(enc).to_string(),
-                sheets: vec![Sheet {
-                    name: None,
-                    col_base: 1,
-                    records: Records::Table(html_rows(&text)?.into_iter()),
-                }],
-            })
+            if bytes.len() as u64 > limit {
+                return Err(too_big(bytes.len() as u64));
+            }
+            match container {
+                Container::Xlsx => xlsx(bytes, &mut counter, &mut sink),
+                Container::Xls => xls(bytes, &mut counter, &mut sink),
+                _ => html(&bytes, forced_encoding, &mut counter, &mut sink),
+            }
         }
     }
 }
 
-fn text_sheet(input: Box<dyn Read + Send>, enc: &'static Encoding, delimiter: u8) -> Sheet {
-    let passthrough = enc == encoding_rs::UTF_8;
-    let decoded: Box<dyn Read + Send> = Box::new(
-        encoding_rs_io::DecodeReaderBytesBuilder::new()
+/// Counts records against [`limits::MAX_ROWS_PER_FILE`].
+#[derive(Default)]
+struct RowCounter {
+    rows: u64,
+}
+
+impl RowCounter {
+    fn tick(&mut self) -> Result<(), String> {
+        self.rows += 1;
+        if self.rows > limits::MAX_ROWS_PER_FILE {
+            return Err(format!(
+                "超过每个文件 {} 行的上限，未读完；请按期间拆分 (more than {} rows in one file; split it by period)",
+                limits::MAX_ROWS_PER_FILE,
+                limits::MAX_ROWS_PER_FILE
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn read_text(
+    input: Box<dyn Read + Send + '_>,
+    enc: &'static Encoding,
+    delimiter: u8,
+    label: &str,
+    limit: u64,
+    counter: &mut RowCounter,
+    sink: &mut dyn FnMut(Event<'_>) -> Flow,
+) -> Result<(), String> {
+    // Count the bytes read to enforce the limit on inputs whose size was unknown.
+    let counted = CountingReader::new(input);
+    let consumed = counted.count_handle();
+    let (decoding, stream): (LineDecoding, Box<dyn Read + Send + '_>) = if enc == encoding_rs::UTF_8
+    {
+        (LineDecoding::Utf8, Box::new(counted))
+    } else if enc == encoding_rs::GB18030 || enc == encoding_rs::GBK {
+        (LineDecoding::Gb18030, Box::new(counted))
+    } else {
+        let decoder = encoding_rs_io::DecodeReaderBytesBuilder::new()
             .encoding(Some(enc))
-            .utf8_passthru(passthrough)
             .strip_bom(true)
             .bom_override(true)
-            .build(input),
-    );
-    let reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .buffer_capacity(1 << 20)
-        .from_reader(decoded);
-    Sheet {
+            .build(counted);
+        (LineDecoding::Decoded, Box::new(decoder))
+    };
+    let mut records = TextRecords::new(stream, decoding, delimiter);
+    if sink(Event::Opened {
+        container: Container::Text,
+        encoding: label,
+    }) == Flow::Stop
+    {
+        return Ok(());
+    }
+    let mut flow = sink(Event::Sheet {
         name: None,
         col_base: 1,
-        records: Records::Text(TextRecords {
-            reader,
-            record: csv::ByteRecord::new(),
-            validate_utf8: passthrough,
-        }),
+    });
+    let mut cells: Vec<String> = Vec::new();
+    while flow == Flow::Continue {
+        let next = records
+            .next_record(&mut cells)
+            .map_err(|e| format!("读取中断 (read error after {} records): {e}", counter.rows))?;
+        let Some((line, res)) = next else {
+            break;
+        };
+        counter.tick()?;
+        flow = sink(Event::Record {
+            line,
+            cells: res.map(|()| cells.as_slice()),
+            unterminated: records.last_unterminated,
+        });
+    }
+    if consumed.get() > limit {
+        return Err(format!(
+            "文件在读取中超过了 {} 上限 (the file grew past the {} limit while being read)",
+            human_bytes(limit),
+            human_bytes(limit)
+        ));
+    }
+    if records.joined_lines > 0 {
+        sink(Event::Note(format!(
+            "{} 个物理行属于引号内换行，已并入上一行 ({} physical lines joined into the record above by quoted line breaks)",
+            records.joined_lines, records.joined_lines
+        )));
+    }
+    Ok(())
+}
+
+/// A reader that counts the bytes it hands out (shared counter, readable after the
+/// reader has been moved into a decoder).
+struct CountingReader<R> {
+    inner: R,
+    count: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+#[derive(Clone)]
+struct Count(std::sync::Arc<std::sync::atomic::AtomicU64>);
+
+impl Count {
+    fn get(&self) -> u64 {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 
-/// Picks `,`, tab or `;` by how consistently each splits the first lines.
+impl<R> CountingReader<R> {
+    fn new(inner: R) -> CountingReader<R> {
+        CountingReader {
+            inner,
+            count: std::sync::Arc::default(),
+        }
+    }
+}
+
+impl<R> CountingReader<R> {
+    fn count_handle(&self) -> Count {
+        Count(self.count.clone())
+    }
+}
+
+impl<R: Read> Read for CountingReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count
+            .fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Picks `,`, tab, `;` or `|` by how consistently each splits the first lines.
 fn sniff_delimiter(head: &[u8], enc: &'static Encoding) -> u8 {
     let (text, _, _) = enc.decode(head);
     let lines: Vec<&str> = text
-        .lines()
+        .split(['\n', '\r'])
         .filter(|l| !l.trim().is_empty())
         .take(40)
         .collect();
@@ -227,40 +324,304 @@ fn sniff_delimiter(head: &[u8], enc: &'static Encoding) -> u8 {
     best.0
 }
 
-fn workbook_sheets(bytes: Vec<u8>, container: Container) -> Result<Vec<Sheet>, String> {
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|e| {
-        if container == Container::Xls {
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    !needle.is_empty() && haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+const PASSWORD_MESSAGE: &str = "工作簿设置了打开密码，无法读取；请在 Excel 中取消密码后另存 (password-protected workbook: remove the password in Excel and save it again)";
+
+/// True for an OLE2 file that wraps an encrypted OOXML package (a password-protected xlsx).
+fn is_encrypted_package(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    contains(bytes, &name)
+}
+
+/// Streams the sheets of an xlsx (or reads an .xlsb / .ods found in a zip).
+fn xlsx(
+    bytes: Vec<u8>,
+    counter: &mut RowCounter,
+    sink: &mut dyn FnMut(Event<'_>) -> Flow,
+) -> Result<(), String> {
+    let damaged = |e: &dyn std::fmt::Display| {
+        format!(
+            "无法读取 .xlsx 工作簿：文件被截断、损坏或不是 Excel 文件 (cannot read the xlsx workbook; truncated, damaged or a zip of something else): {e}"
+        )
+    };
+    let names: Vec<String> = {
+        let mut archive = zip::ZipArchive::new(Cursor::new(bytes.as_slice())).map_err(|e| {
+            format!(
+                "不是可读的 .xlsx 工作簿：压缩包被截断或损坏 (truncated or damaged xlsx/zip container): {e}"
+            )
+        })?;
+        let names: Vec<String> = archive
+            .file_names_raw()
+            .map(|raw| String::from_utf8_lossy(raw).into_owned())
+            .collect();
+        // A zip bomb in the shared strings would be loaded whole: measure it first.
+        if let Some(strings) = names
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case("xl/sharedStrings.xml"))
+            .cloned()
+        {
+            let entry = archive.by_name(&strings).map_err(|e| damaged(&e))?;
+            let mut limited = entry.take(limits::MAX_SHARED_STRINGS_BYTES + 1);
+            let n = std::io::copy(&mut limited, &mut std::io::sink()).map_err(|e| damaged(&e))?;
+            if n > limits::MAX_SHARED_STRINGS_BYTES {
+                return Err(format!(
+                    "工作簿的共享字符串解压后超过 {} 上限（可能是压缩炸弹） (the shared strings of the workbook expand beyond the {} limit: a zip bomb?)",
+                    human_bytes(limits::MAX_SHARED_STRINGS_BYTES),
+                    human_bytes(limits::MAX_SHARED_STRINGS_BYTES)
+                ));
+            }
+        }
+        names
+    };
+    let has = |name: &str| names.iter().any(|n| n.eq_ignore_ascii_case(name));
+    if has("xl/workbook.bin") {
+        let wb = calamine::Xlsb::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
+        return ranges(wb, Container::Xlsx, counter, sink);
+    }
+    if has("content.xml") && !has("xl/workbook.xml") {
+        let wb = calamine::Ods::new(Cursor::new(bytes)).map_err(|e| damaged(&e))?;
+        return ranges(wb, Container::Xlsx, counter, sink);
+    }
+    if !has("xl/workbook.xml") {
+        let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+        let kind = if has("word/document.xml") {
+            "Word 文档 (a Word document)"
+        } else if has("ppt/presentation.xml") {
+            "PowerPoint 演示文稿 (a PowerPoint file)"
+        } else {
+            "普通压缩包 (a plain zip archive)"
+        };
+        return Err(format!(
+            "这是{kind}，不是 Excel 工作簿：没有 xl/workbook.xml (a zip archive that is not an xlsx workbook; it holds {})",
+            shown.join(", ")
+        ));
+    }
+    let mut wb: calamine::Xlsx<_> = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|e| {
+        if matches!(e, calamine::XlsxError::Password) {
+            PASSWORD_MESSAGE.to_string()
+        } else {
+            damaged(&e)
+        }
+    })?;
+    if sink(Event::Opened {
+        container: Container::Xlsx,
+        encoding: "-",
+    }) == Flow::Stop
+    {
+        return Ok(());
+    }
+    let mut cells_seen: u64 = 0;
+    for name in wb.sheet_names() {
+        if sink(Event::Sheet {
+            name: Some(&name),
+            col_base: 1,
+        }) != Flow::Continue
+        {
+            continue;
+        }
+        let mut reader = wb
+            .worksheet_cells_reader(&name)
+            .map_err(|e| format!("无法读取工作表「{name}」 (cannot read sheet): {e}"))?;
+        let mut row_cells: Vec<String> = Vec::new();
+        let mut current: Option<u32> = None;
+        let mut flow = Flow::Continue;
+        let bad_sheet = |e: &dyn std::fmt::Display, row: Option<u32>| -> String {
+            format!(
+                "工作表「{name}」在第 {} 行附近损坏 (sheet is damaged near row {}): {e}",
+                row.map_or(1, |r| u64::from(r) + 1),
+                row.map_or(1, |r| u64::from(r) + 1)
+            )
+        };
+        loop {
+            let cell = match reader.next_cell() {
+                Ok(Some(cell)) => cell,
+                Ok(None) => break,
+                Err(e) => return Err(bad_sheet(&e, current)),
+            };
+            let text = data_ref_text(cell.get_value());
+            if text.is_empty() {
+                continue;
+            }
+            let (row, col) = cell.get_position();
+            if u64::from(row) >= limits::MAX_SHEET_ROWS || col as usize >= limits::MAX_COLUMNS {
+                return Err(format!(
+                    "工作表「{name}」有超出 Excel 范围的单元格（第 {} 行第 {} 列）(cell beyond Excel's 1,048,576 rows × 16,384 columns)",
+                    u64::from(row) + 1,
+                    u64::from(col) + 1
+                ));
+            }
+            cells_seen += 1;
+            if cells_seen > limits::MAX_WORKBOOK_CELLS {
+                return Err(format!(
+                    "工作簿超过 {} 个非空单元格的上限 (more than {} non-empty cells in one workbook)",
+                    limits::MAX_WORKBOOK_CELLS,
+                    limits::MAX_WORKBOOK_CELLS
+                ));
+            }
+            if current != Some(row) {
+                if let Some(prev) = current {
+                    flow = emit_row(prev, &row_cells, counter, sink)?;
+                    // Rows with nothing in them between two rows are blank records, as
+                    // Excel shows them.
+                    let mut gap = prev + 1;
+                    while flow == Flow::Continue && gap < row {
+                        flow = emit_row(gap, &[], counter, sink)?;
+                        gap += 1;
+                    }
+                    if flow != Flow::Continue {
+                        break;
+                    }
+                }
+                current = Some(row);
+                row_cells.clear();
+            }
+            let col = col as usize;
+            if row_cells.len() <= col {
+                row_cells.resize(col + 1, String::new());
+            }
+            row_cells[col] = text;
+        }
+        if flow == Flow::Continue
+            && let Some(prev) = current
+        {
+            flow = emit_row(prev, &row_cells, counter, sink)?;
+        }
+        if flow == Flow::Stop {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+fn emit_row(
+    row: u32,
+    cells: &[String],
+    counter: &mut RowCounter,
+    sink: &mut dyn FnMut(Event<'_>) -> Flow,
+) -> Result<Flow, String> {
+    counter.tick()?;
+    Ok(sink(Event::Record {
+        line: u64::from(row) + 1,
+        cells: Ok(cells),
+        unterminated: false,
+    }))
+}
+
+/// A real BIFF8 .xls (an OLE2 file), or a password-protected xlsx, which is OLE2 too.
+fn xls(
+    bytes: Vec<u8>,
+    counter: &mut RowCounter,
+    sink: &mut dyn FnMut(Event<'_>) -> Flow,
+) -> Result<(), String> {
+    if is_encrypted_package(&bytes) {
+        return Err(PASSWORD_MESSAGE.to_string());
+    }
+    let wb = calamine::Xls::new(Cursor::new(bytes)).map_err(|e| {
+        if matches!(e, calamine::XlsError::Password) {
+            PASSWORD_MESSAGE.to_string()
+        } else {
             format!(
                 "无法读取 .xls 工作簿 (cannot read the OLE2 workbook; it may be password-protected, damaged or not Excel): {e}"
             )
-        } else {
-            format!("无法读取 .xlsx 工作簿 (cannot read the xlsx workbook; truncated, damaged or a zip of something else): {e}")
         }
     })?;
-    let names = workbook.sheet_names().to_vec();
-    let mut sheets = Vec::with_capacity(names.len());
-    for name in names {
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|e| format!("无法读取工作表 `{name}` (cannot read sheet): {e}"))?;
-        let (row0, col0) = range.start().unwrap_or((0, 0));
-        let rows: Vec<(u64, Vec<String>)> = range
-            .rows()
-            .enumerate()
-            .map(|(idx, row)| {
-                (
-                    u64::from(row0) + idx as u64 + 1,
-                    row.iter().map(cell_text).collect(),
-                )
-            })
-            .collect();
-        sheets.push(Sheet {
-            name: Some(name),
-            col_base: col0 as usize + 1,
-            records: Records::Table(rows.into_iter()),
-        });
+    ranges(wb, Container::Xls, counter, sink)
+}
+
+/// Reads workbooks that calamine only gives as whole ranges (.xls, .xlsb, .ods).
+fn ranges<RS, W>(
+    mut wb: W,
+    container: Container,
+    counter: &mut RowCounter,
+    sink: &mut dyn FnMut(Event<'_>) -> Flow,
+) -> Result<(), String>
+where
+    RS: std::io::Read + std::io::Seek,
+    W: Reader<RS>,
+    W::Error: std::fmt::Display,
+{
+    if sink(Event::Opened {
+        container,
+        encoding: "-",
+    }) == Flow::Stop
+    {
+        return Ok(());
     }
-    Ok(sheets)
+    let names = wb.sheet_names().to_vec();
+    let mut cells_seen: u64 = 0;
+    for name in names {
+        let range = wb
+            .worksheet_range(&name)
+            .map_err(|e| format!("无法读取工作表「{name}」 (cannot read sheet): {e}"))?;
+        let (row0, col0) = range.start().unwrap_or((0, 0));
+        let (height, width) = range.get_size();
+        if height as u64 > limits::MAX_SHEET_ROWS || width > limits::MAX_COLUMNS {
+            return Err(format!(
+                "工作表「{name}」有 {height} 行 × {width} 列，超出 Excel 的范围 (sheet larger than 1,048,576 rows × 16,384 columns)"
+            ));
+        }
+        let col_base = col0 as usize + 1;
+        if sink(Event::Sheet {
+            name: Some(&name),
+            col_base,
+        }) != Flow::Continue
+        {
+            continue;
+        }
+        let mut cells: Vec<String> = Vec::new();
+        let mut flow = Flow::Continue;
+        for (idx, row) in range.rows().enumerate() {
+            cells.clear();
+            for cell in row {
+                let text = cell_text(cell);
+                if !text.is_empty() {
+                    cells_seen += 1;
+                }
+                cells.push(text);
+            }
+            if cells_seen > limits::MAX_WORKBOOK_CELLS {
+                return Err(format!(
+                    "工作簿超过 {} 个非空单元格的上限 (more than {} non-empty cells in one workbook)",
+                    limits::MAX_WORKBOOK_CELLS,
+                    limits::MAX_WORKBOOK_CELLS
+                ));
+            }
+            counter.tick()?;
+            flow = sink(Event::Record {
+                line: u64::from(row0) + idx as u64 + 1,
+                cells: Ok(&cells),
+                unterminated: false,
+            });
+            if flow != Flow::Continue {
+                break;
+            }
+        }
+        if flow == Flow::Stop {
+            return Ok(());
+        }
+    }
+    Ok(())
+}
+
+fn float_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        format!("{f}")
+    }
+}
+
+fn date_text(serial: f64) -> String {
+    match super::value::date_from_excel_serial(serial) {
+        Ok(date) => date.format("%Y-%m-%d").to_string(),
+        Err(_) => serial.to_string(),
+    }
 }
 
 fn cell_text(cell: &Data) -> String {
@@ -268,20 +629,63 @@ fn cell_text(cell: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
-        Data::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 1e15 {
-                format!("{}", *f as i64)
-            } else {
-                format!("{f}")
-            }
-        }
+        Data::Float(f) => float_text(*f),
         Data::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
-        Data::DateTime(dt) => match super::value::date_from_excel_serial(dt.as_f64()) {
-            Ok(date) => date.format("%Y-%m-%d").to_string(),
-            Err(_) => dt.as_f64().to_string(),
-        },
+        Data::DateTime(dt) => date_text(dt.as_f64()),
         Data::Error(e) => format!("#ERROR {e:?}"),
     }
+}
+
+fn data_ref_text(cell: &DataRef<'_>) -> String {
+    match cell {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) | DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::SharedString(s) => (*s).to_string(),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Float(f) => float_text(*f),
+        DataRef::Bool(b) => if *b { "TRUE" } else { "FALSE" }.to_string(),
+        DataRef::DateTime(dt) => date_text(dt.as_f64()),
+        DataRef::Error(e) => format!("#ERROR {e:?}"),
+    }
+}
+
+fn html(
+    bytes: &[u8],
+    forced_encoding: Option<&'static Encoding>,
+    counter: &mut RowCounter,
+    sink: &mut dyn FnMut(Event<'_>) -> Flow,
+) -> Result<(), String> {
+    let enc = forced_encoding
+        .or_else(|| html_charset(bytes))
+        .unwrap_or_else(|| sniff::encoding(bytes, true));
+    let (text, _, _) = enc.decode(bytes);
+    let rows = html_rows(&text)?;
+    if sink(Event::Opened {
+        container: Container::Html,
+        encoding: sniff::encoding_label(enc),
+    }) == Flow::Stop
+    {
+        return Ok(());
+    }
+    if sink(Event::Sheet {
+        name: None,
+        col_base: 1,
+    }) != Flow::Continue
+    {
+        return Ok(());
+    }
+    for (line, cells) in rows {
+        counter.tick()?;
+        if sink(Event::Record {
+            line,
+            cells: Ok(&cells),
+            unterminated: false,
+        }) != Flow::Continue
+        {
+            break;
+        }
+    }
+    Ok(())
 }
 
 /// Finds `charset=…` in an HTML head.
@@ -332,6 +736,9 @@ fn html_rows(text: &str) -> Result<Vec<(u64, Vec<String>)>, String> {
             if name != "td" && name != "th" {
                 continue;
             }
+            if cells.len() >= limits::MAX_COLUMNS {
+                break;
+            }
             let text = decode_entities(&cell.inner_text(parser));
             cells.push(text.split_whitespace().collect::<Vec<_>>().join(" "));
             let span = cell
@@ -340,7 +747,8 @@ fn html_rows(text: &str) -> Result<Vec<(u64, Vec<String>)>, String> {
                 .flatten()
                 .and_then(|v| v.as_utf8_str().trim().parse::<usize>().ok())
                 .unwrap_or(1)
-                .clamp(1, 1000);
+                .clamp(1, 1000)
+                .min(limits::MAX_COLUMNS - cells.len() + 1);
             cells.extend(std::iter::repeat_n(String::new(), span - 1));
         }
         rows.push((last_line, cells));
@@ -357,7 +765,12 @@ fn decode_entities(text: &str) -> String {
     while let Some(pos) = rest.find('&') {
         out.push_str(&rest[..pos]);
         rest = &rest[pos..];
-        let end = rest[..rest.len().min(12)].find(';');
+        let window = rest
+            .char_indices()
+            .take_while(|(i, _)| *i < 12)
+            .last()
+            .map_or(0, |(i, c)| i + c.len_utf8());
+        let end = rest[..window].find(';');
         let decoded = end.and_then(|end| {
             let entity = &rest[1..end];
             let ch = match entity {
@@ -402,6 +815,10 @@ mod tests {
             sniff_delimiter(b"a\tb\tc\n1\t2,5\t3\n", encoding_rs::UTF_8),
             b'\t'
         );
+        assert_eq!(
+            sniff_delimiter(b"a\tb\tc\r1\t2,5\t3\r", encoding_rs::UTF_8),
+            b'\t'
+        );
     }
 
     #[test]
@@ -415,5 +832,24 @@ mod tests {
             (2, vec!["a & b".to_string(), "c".to_string(), String::new()])
         );
         assert_eq!(rows[1].0, 3);
+    }
+
+    #[test]
+    fn entities_near_multibyte_text() {
+        assert_eq!(decode_entities("&慰问慰问慰问慰问"), "&慰问慰问慰问慰问");
+        assert_eq!(decode_entities("a&#x4E2D;b"), "a中b");
+    }
+
+    #[test]
+    fn events_for_a_text_file() {
+        let mut seen = Vec::new();
+        read(Source::Bytes(b"a,b\r\r1,2"), None, None, &mut |event| {
+            seen.push(format!("{event:?}"));
+            Flow::Continue
+        })
+        .unwrap();
+        // Opened, Sheet, line 1, line 3 (the empty line 2 holds no record).
+        assert_eq!(seen.len(), 4, "{seen:?}");
+        assert!(seen[3].contains("line: 3"), "{seen:?}");
     }
 }

@@ -19,6 +19,8 @@ pub struct Layout {
     /// Column kind → 0-based cell index (first occurrence wins).
     pub cols: Vec<(Col, usize)>,
     pub mapping: Mapping,
+    /// Headers that name a column kind already taken: (kind, first index, this index).
+    pub duplicates: Vec<(Col, usize, usize)>,
 }
 
 impl Layout {
@@ -49,6 +51,7 @@ pub fn layout_of(cells: &[String], dialects: &[Dialect]) -> Option<Layout> {
         .find(|d| d.matches(&headers))
         .unwrap_or(&generic);
     let mut cols: Vec<(Col, usize)> = Vec::new();
+    let mut duplicates = Vec::new();
     let mut mapping = Mapping::default();
     for (idx, header) in headers.iter().enumerate() {
         if header.is_empty() {
@@ -57,7 +60,8 @@ pub fn layout_of(cells: &[String], dialects: &[Dialect]) -> Option<Layout> {
         let Some(col) = dialect.column_for(header) else {
             continue;
         };
-        if cols.iter().any(|(c, _)| *c == col) {
+        if let Some(&(_, first)) = cols.iter().find(|(c, _)| *c == col) {
+            duplicates.push((col, first, idx));
             mapping.columns.push((
                 format!("(duplicate {})", col.key()),
                 cells[idx].trim().to_string(),
@@ -106,6 +110,7 @@ pub fn layout_of(cells: &[String], dialects: &[Dialect]) -> Option<Layout> {
         dialect: dialect.name.clone(),
         cols,
         mapping,
+        duplicates,
     })
 }
 

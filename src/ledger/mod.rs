@@ -10,8 +10,10 @@ pub mod chart;
 pub mod dialect;
 pub mod grid;
 pub mod header;
+pub mod limits;
 pub mod read;
 pub mod sniff;
+pub mod text;
 pub mod value;
 
 use std::collections::HashMap;

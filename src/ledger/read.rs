@@ -13,8 +13,9 @@ use encoding_rs::Encoding;
 
 use super::chart;
 use super::dialect::{Col, Dialect};
-use super::grid::{self, CellError, Sheet};
+use super::grid::{self, CellError, Event, Flow};
 use super::header::{self, HEADER_SEARCH_ROWS, Layout, Preamble};
+use super::sniff::Container;
 use super::value;
 use super::{ChartVersion, Direction, LedgerFile, Reject, Row, SkipKind};
 use crate::error::FileError;
@@ -72,147 +73,373 @@ const CLOSING_MARKERS: &[&str] = &[
 
 /// Reads `path` (shown to users as `display`) into the canonical table.
 pub fn read_file(path: &Path, display: &str, opts: &ReadOptions) -> Result<LedgerFile, FileError> {
+    read_source(grid::Source::Path(path), path, display, opts)
+}
+
+/// Reads a ledger held in memory; `display` also gives the unit fallback (file stem).
+/// The same reader as [`read_file`]: for tests, fuzzing and callers without a file.
+pub fn read_bytes(
+    bytes: &[u8],
+    display: &str,
+    opts: &ReadOptions,
+) -> Result<LedgerFile, FileError> {
+    read_source(
+        grid::Source::Bytes(bytes),
+        Path::new(display),
+        display,
+        opts,
+    )
+}
+
+fn read_source(
+    source: grid::Source<'_>,
+    path: &Path,
+    display: &str,
+    opts: &ReadOptions,
+) -> Result<LedgerFile, FileError> {
     let fail = |message: String| FileError {
         path: display.to_string(),
         message,
     };
-    let opened = grid::open(path, opts.encoding).map_err(fail)?;
     let stem = path
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
     let mut file = LedgerFile::empty(display);
     file.path = path.to_path_buf();
-    file.container = opened.container.label().to_string();
-    file.encoding = opened.encoding;
+    let mut single_sheet = true;
+    let mut current: Option<SheetReader> = None;
+    let mut headerless: Vec<String> = Vec::new();
     let mut found_header = false;
-    let n_sheets = opened.sheets.len();
-    for (sheet_idx, sheet) in opened.sheets.into_iter().enumerate() {
-        let sheet_name = sheet.name.clone();
-        file.sheets.push(sheet_name.clone().unwrap_or_default());
-        let sheet_no = u16::try_from(sheet_idx).unwrap_or(u16::MAX);
-        let had = read_sheet(sheet, sheet_no, &stem, opts, &mut file);
-        found_header |= had;
-        if !had && n_sheets > 1 {
+    let mut first_problem: Option<(u64, String)> = None;
+    let mut chart_notes = ChartMismatch::default();
+    let result = grid::read(source, opts.encoding, None, &mut |event| match event {
+        Event::Opened {
+            container,
+            encoding,
+        } => {
+            file.container = container.label().to_string();
+            file.encoding = encoding.to_string();
+            single_sheet = matches!(container, Container::Text | Container::Html);
+            Flow::Continue
+        }
+        Event::Sheet { name, col_base } => {
+            if let Some(sheet) = current.take() {
+                finish_sheet(
+                    sheet,
+                    &mut file,
+                    &mut headerless,
+                    &mut found_header,
+                    &mut chart_notes,
+                );
+            }
+            file.sheets.push(name.unwrap_or_default().to_string());
+            let sheet_no = u16::try_from(file.sheets.len() - 1).unwrap_or(u16::MAX);
+            current = Some(SheetReader::new(
+                name.map(str::to_string),
+                col_base,
+                sheet_no,
+            ));
+            Flow::Continue
+        }
+        Event::Record {
+            line,
+            cells,
+            unterminated,
+        } => {
+            let Some(sheet) = current.as_mut() else {
+                return Flow::Stop;
+            };
+            if let Err(e) = &cells
+                && first_problem.is_none()
+            {
+                first_problem = Some((line, e.reason.clone()));
+            }
+            sheet.push(
+                line,
+                cells,
+                unterminated,
+                &mut file,
+                opts,
+                &stem,
+                single_sheet,
+            )
+        }
+        Event::Note(note) => {
+            file.notes.push(note);
+            Flow::Continue
+        }
+    });
+    if let Some(sheet) = current.take() {
+        finish_sheet(
+            sheet,
+            &mut file,
+            &mut headerless,
+            &mut found_header,
+            &mut chart_notes,
+        );
+    }
+    result.map_err(fail)?;
+    if !found_header {
+        let mut message = format!(
+            "找不到账簿表头：前 {HEADER_SEARCH_ROWS} 行中没有同时包含日期、金额(借方/贷方/金额)和摘要或科目的行 (no recognisable ledger header)"
+        );
+        if let Some((line, reason)) = first_problem {
+            message.push_str(&format!("；第 {line} 行：{reason}"));
+        }
+        return Err(fail(message));
+    }
+    if file.sheets.len() > 1 {
+        for name in headerless {
             file.notes.push(format!(
-                "工作表「{}」没有可识别的账簿表头，已跳过 (sheet has no ledger header; its rows are counted as skipped)",
-                sheet_name.unwrap_or_default()
+                "工作表「{name}」没有可识别的账簿表头，已跳过 (sheet has no ledger header; its rows are counted as skipped)"
             ));
         }
     }
-    if !found_header {
-        return Err(fail(format!(
-            "找不到账簿表头：前 {HEADER_SEARCH_ROWS} 行中没有同时包含日期、金额(借方/贷方/金额)和摘要或科目的行 (no recognisable ledger header)"
-        )));
+    if let Some(note) = chart_notes.note() {
+        file.notes.push(note);
     }
     Ok(file)
 }
 
-/// Reads one sheet; returns whether it had a header.
-fn read_sheet(
-    mut sheet: Sheet,
-    sheet_no: u16,
-    stem: &str,
-    opts: &ReadOptions,
+/// Ends a sheet: counts what it left, remembers a sheet without a header.
+fn finish_sheet(
+    sheet: SheetReader,
     file: &mut LedgerFile,
-) -> bool {
-    let sheet_name = sheet.name.clone();
-    let col_base = sheet.col_base;
-    let mut lookahead: Vec<(u64, Result<Vec<String>, CellError>)> = Vec::new();
-    let mut layout: Option<(usize, Layout)> = None;
-    let mut cells = Vec::new();
-    while lookahead.len() < HEADER_SEARCH_ROWS {
-        let Some((line, res)) = sheet.next_record(&mut cells) else {
-            break;
-        };
-        let res = res.map(|()| cells.clone());
-        if let Ok(cells) = &res
-            && let Some(found) = header::layout_of(cells, &opts.dialects)
-        {
-            layout = Some((lookahead.len(), found));
-            lookahead.push((line, res));
-            break;
-        }
-        lookahead.push((line, res));
+    headerless: &mut Vec<String>,
+    found_header: &mut bool,
+    chart_notes: &mut ChartMismatch,
+) {
+    let name = sheet.name.clone().unwrap_or_default();
+    let (had, mismatch) = sheet.finish(file);
+    chart_notes.merge(mismatch);
+    if had {
+        *found_header = true;
+    } else {
+        headerless.push(name);
     }
-    let Some((header_idx, layout)) = layout else {
-        // Drain the sheet so its rows are still counted.
-        let mut count = lookahead.len() as u64;
-        while sheet.next_record(&mut cells).is_some() {
-            count += 1;
-        }
-        file.rows_read += count;
-        *file.skipped.entry(SkipKind::OtherSheet).or_default() += count;
-        return false;
-    };
-    let mut preamble = Preamble::default();
-    for (_, res) in &lookahead[..header_idx] {
-        if let Ok(cells) = res {
-            header::read_preamble(cells, &mut preamble);
-        }
-    }
-    let header_line = lookahead[header_idx].0;
-    file.rows_read += header_idx as u64 + 1;
-    *file.skipped.entry(SkipKind::Preamble).or_default() += header_idx as u64 + 1;
-    if file.header_line.is_none() {
-        file.header_line = Some(header_line);
-        file.dialect = layout.dialect.clone();
-        file.mapping = layout.mapping.clone();
-        file.unit_source = if opts.unit.is_some() {
-            "--unit".to_string()
-        } else if layout.has(Col::Unit) {
-            "column".to_string()
-        } else if preamble.unit.is_some() {
-            "title row".to_string()
-        } else {
-            "file name".to_string()
-        };
-    }
-    let default_unit = opts
-        .unit
-        .clone()
-        .or_else(|| preamble.unit.clone())
-        .unwrap_or_else(|| stem.to_string());
-    let mut converter = Converter {
-        layout,
-        preamble,
-        default_unit,
-        unit_override: opts.unit.is_some(),
-        sheet_no,
-        col_base,
-        previous: None,
-        accounts: Default::default(),
-        vouchers: Default::default(),
-        key: String::new(),
-    };
-    let mut handle = |line: u64, res: Result<&[String], CellError>, file: &mut LedgerFile| {
-        file.rows_read += 1;
-        let outcome = match res {
-            Ok(cells) => converter.convert(line, cells, file),
-            Err(err) => Outcome::Reject(err.column.map(|c| c + col_base - 1), err.reason),
-        };
-        match outcome {
-            Outcome::Row(row) => file.rows.push(*row),
-            Outcome::Skip(kind) => *file.skipped.entry(kind).or_default() += 1,
-            Outcome::Reject(column, reason) => file.rejects.push(Reject {
-                sheet: sheet_name.clone(),
-                line,
-                column,
-                reason,
-            }),
-        }
-    };
-    for (line, res) in lookahead.drain(header_idx + 1..) {
-        match res {
-            Ok(cells) => handle(line, Ok(&cells), file),
-            Err(err) => handle(line, Err(err), file),
-        }
-    }
-    while let Some((line, res)) = sheet.next_record(&mut cells) {
-        handle(line, res.map(|()| cells.as_slice()), file);
-    }
-    true
 }
+
+/// Rows whose account code and name belong to the chart of the other period (a ledger
+/// dated 2022 or later still keyed in the 2009 chart, or the reverse).
+#[derive(Default)]
+struct ChartMismatch {
+    rows: u64,
+    /// (line, code, name, chart used) of the first such row.
+    first: Option<(u64, String, String, ChartVersion)>,
+}
+
+impl ChartMismatch {
+    fn merge(&mut self, other: ChartMismatch) {
+        self.rows += other.rows;
+        if self.first.is_none() {
+            self.first = other.first;
+        }
+    }
+
+    fn note(&self) -> Option<String> {
+        let (line, code, name, used) = self.first.as_ref()?;
+        let (used_label, dated) = match used {
+            ChartVersion::Y2009 => ("2009", "2022 年及以后 (dated 2022 or later)"),
+            ChartVersion::Y2021 => ("2021", "2021 年及以前 (dated 2021 or earlier)"),
+        };
+        Some(format!(
+            "{} 行的科目编码与名称属于 {used_label} 年科目表，但日期在 {dated}（例如第 {line} 行 {code} {name}）；已按 {used_label} 年科目表补全科目路径，请核对账套的会计制度 ({} rows use the {used_label} chart of accounts against their dates; their account paths follow the {used_label} chart)",
+            self.rows, self.rows
+        ))
+    }
+}
+
+/// Reading state of one sheet: looking for the header, then converting rows.
+struct SheetReader {
+    name: Option<String>,
+    col_base: usize,
+    sheet_no: u16,
+    /// Records above the header while it is being looked for.
+    lookahead: Vec<(u64, Result<Vec<String>, CellError>)>,
+    state: SheetState,
+}
+
+enum SheetState {
+    Searching,
+    Reading(Box<Converter>),
+    /// No header in the first rows: the rest is counted as skipped.
+    NoHeader,
+}
+
+impl SheetReader {
+    fn new(name: Option<String>, col_base: usize, sheet_no: u16) -> SheetReader {
+        SheetReader {
+            name,
+            col_base,
+            sheet_no,
+            lookahead: Vec::new(),
+            state: SheetState::Searching,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn push(
+        &mut self,
+        line: u64,
+        cells: Result<&[String], CellError>,
+        unterminated: bool,
+        file: &mut LedgerFile,
+        opts: &ReadOptions,
+        stem: &str,
+        single_sheet: bool,
+    ) -> Flow {
+        match &mut self.state {
+            SheetState::Reading(converter) => {
+                file.rows_read += 1;
+                let outcome = match cells {
+                    Ok(cells) if unterminated && cells.len() < converter.header_width() => {
+                        Outcome::Reject(
+                            None,
+                            format!(
+                                "文件末行没有换行且只有 {} 列（表头 {} 列），文件可能被截断 (the last line has no line break and fewer cells than the header: a truncated file?)",
+                                cells.len(),
+                                converter.header_width()
+                            ),
+                        )
+                    }
+                    Ok(cells) => converter.convert(line, cells, file),
+                    Err(err) => {
+                        Outcome::Reject(err.column.map(|c| c + self.col_base - 1), err.reason)
+                    }
+                };
+                match outcome {
+                    Outcome::Row(row) => file.rows.push(*row),
+                    Outcome::Skip(kind) => *file.skipped.entry(kind).or_default() += 1,
+                    Outcome::Reject(column, reason) => file.rejects.push(Reject {
+                        sheet: self.name.clone(),
+                        line,
+                        column,
+                        reason,
+                    }),
+                }
+                Flow::Continue
+            }
+            SheetState::NoHeader => {
+                file.rows_read += 1;
+                *file.skipped.entry(SkipKind::OtherSheet).or_default() += 1;
+                Flow::Continue
+            }
+            SheetState::Searching => {
+                if let Ok(found) = &cells
+                    && let Some(layout) = header::layout_of(found, &opts.dialects)
+                {
+                    let header_cells = found.to_vec();
+                    self.start_reading(line, layout, header_cells, file, opts, stem);
+                    return Flow::Continue;
+                }
+                self.lookahead.push((line, cells.map(<[String]>::to_vec)));
+                if self.lookahead.len() < HEADER_SEARCH_ROWS {
+                    return Flow::Continue;
+                }
+                let count = self.lookahead.len() as u64;
+                self.lookahead.clear();
+                file.rows_read += count;
+                *file.skipped.entry(SkipKind::OtherSheet).or_default() += count;
+                self.state = SheetState::NoHeader;
+                // A text file or HTML table without a header fails as a whole: stop here.
+                if single_sheet {
+                    Flow::Stop
+                } else {
+                    Flow::Continue
+                }
+            }
+        }
+    }
+
+    fn start_reading(
+        &mut self,
+        header_line: u64,
+        layout: Layout,
+        header_cells: Vec<String>,
+        file: &mut LedgerFile,
+        opts: &ReadOptions,
+        stem: &str,
+    ) {
+        let mut preamble = Preamble::default();
+        for (_, res) in &self.lookahead {
+            if let Ok(cells) = res {
+                header::read_preamble(cells, &mut preamble);
+            }
+        }
+        let above = self.lookahead.len() as u64;
+        self.lookahead.clear();
+        file.rows_read += above + 1;
+        *file.skipped.entry(SkipKind::Preamble).or_default() += above + 1;
+        for (col, first, again) in &layout.duplicates {
+            let text = header_cells.get(*again).map_or("", |c| c.trim());
+            file.notes.push(format!(
+                "表头「{text}」重复：第 {} 列与第 {} 列都是 {}，只读第 {} 列 (duplicate header: only the first column is read)",
+                first + self.col_base,
+                again + self.col_base,
+                col.key(),
+                first + self.col_base
+            ));
+        }
+        if file.header_line.is_none() {
+            file.header_line = Some(header_line);
+            file.dialect = layout.dialect.clone();
+            file.mapping = layout.mapping.clone();
+            file.unit_source = if opts.unit.is_some() {
+                "--unit".to_string()
+            } else if layout.has(Col::Unit) {
+                "column".to_string()
+            } else if preamble.unit.is_some() {
+                "title row".to_string()
+            } else {
+                "file name".to_string()
+            };
+        }
+        let default_unit = opts
+            .unit
+            .clone()
+            .or_else(|| preamble.unit.clone())
+            .unwrap_or_else(|| stem.to_string());
+        self.state = SheetState::Reading(Box::new(Converter {
+            layout,
+            header_cells,
+            preamble,
+            default_unit,
+            unit_override: opts.unit.is_some(),
+            sheet_no: self.sheet_no,
+            col_base: self.col_base,
+            previous: None,
+            chart: ChartMismatch::default(),
+            accounts: Default::default(),
+            vouchers: Default::default(),
+            key: String::new(),
+        }));
+    }
+
+    /// Ends the sheet: returns whether it had a header, and its chart-of-accounts remarks.
+    fn finish(self, file: &mut LedgerFile) -> (bool, ChartMismatch) {
+        match self.state {
+            SheetState::Reading(converter) => (true, converter.chart),
+            SheetState::NoHeader => (false, ChartMismatch::default()),
+            SheetState::Searching => {
+                // A short sheet without a header: its rows are counted as skipped.
+                let count = self.lookahead.len() as u64;
+                file.rows_read += count;
+                if count > 0 {
+                    *file.skipped.entry(SkipKind::OtherSheet).or_default() += count;
+                }
+                (false, ChartMismatch::default())
+            }
+        }
+    }
+}
+
+/// (raw code, raw name, chart is 2021) → (code, path, chart used against the date).
+type AccountCache = std::collections::HashMap<
+    (super::Sym, super::Sym, bool),
+    (super::Sym, super::Sym, Option<ChartVersion>),
+    rustc_hash::FxBuildHasher,
+>;
 
 enum Outcome {
     Row(Box<Row>),
@@ -222,6 +449,8 @@ enum Outcome {
 
 struct Converter {
     layout: Layout,
+    /// The header row as read, to skip it where it repeats (concatenated exports).
+    header_cells: Vec<String>,
     preamble: Preamble,
     default_unit: String,
     unit_override: bool,
@@ -229,19 +458,25 @@ struct Converter {
     col_base: usize,
     /// Date and voucher of the last accepted row, for continuation lines that leave both blank.
     previous: Option<(NaiveDate, super::Sym)>,
-    /// (raw code, raw name, chart is 2021) → (code, full account path): exports repeat the
-    /// same few dozen accounts, so the chart lookup runs once per distinct pair.
-    accounts: std::collections::HashMap<
-        (super::Sym, super::Sym, bool),
-        (super::Sym, super::Sym),
-        rustc_hash::FxBuildHasher,
-    >,
+    chart: ChartMismatch,
+    /// (raw code, raw name, chart is 2021) → (code, full account path, the chart used
+    /// when the row's date says otherwise): exports repeat the same few dozen accounts,
+    /// so the chart lookup runs once per distinct pair.
+    accounts: AccountCache,
     /// Raw voucher cells (word, U+1F, number) → normalised voucher.
     vouchers: std::collections::HashMap<Box<str>, super::Sym, rustc_hash::FxBuildHasher>,
     key: String,
 }
 
 impl Converter {
+    /// Cells up to the last non-empty header cell.
+    fn header_width(&self) -> usize {
+        self.header_cells
+            .iter()
+            .rposition(|c| !c.trim().is_empty())
+            .map_or(0, |i| i + 1)
+    }
+
     fn cell<'a>(&self, cells: &'a [String], col: Col) -> &'a str {
         self.layout
             .get(col)
@@ -256,6 +491,12 @@ impl Converter {
     fn convert(&mut self, _line: u64, cells: &[String], file: &mut LedgerFile) -> Outcome {
         if cells.iter().all(|c| c.trim().is_empty()) {
             return Outcome::Skip(SkipKind::Blank);
+        }
+        // The header again (files concatenated from several exports).
+        if self.layout.cols.iter().all(|(_, idx)| {
+            cells.get(*idx).map(|c| c.trim()) == self.header_cells.get(*idx).map(|c| c.trim())
+        }) {
+            return Outcome::Skip(SkipKind::Preamble);
         }
         let summary = self.cell(cells, Col::Summary);
         let probes = [
@@ -331,7 +572,7 @@ impl Converter {
                 return Outcome::Reject(column, reason);
             }
         };
-        let version = ChartVersion::for_date(date);
+        let dated_version = ChartVersion::for_date(date);
 
         let direction = if debit != 0 {
             Direction::Debit
@@ -344,7 +585,7 @@ impl Converter {
             }
         };
 
-        let (code_sym, account_sym) = self.account(cells, version, file);
+        let (code_sym, account_sym) = self.account(cells, dated_version, _line, file);
         if account_sym == super::Sym::EMPTY && summary.is_empty() {
             return Outcome::Reject(
                 self.column(Col::Account),
@@ -427,11 +668,14 @@ impl Converter {
         sym
     }
 
-    /// The account code and full name path, computed once per distinct raw pair.
+    /// The account code and full name path, computed once per distinct raw pair. The
+    /// chart is the one in force at `dated`, unless the code and name agree only with the
+    /// other one (a 2009-keyed ledger dated 2023): that row is counted for a note.
     fn account(
         &mut self,
         cells: &[String],
-        version: ChartVersion,
+        dated: ChartVersion,
+        line: u64,
         file: &mut LedgerFile,
     ) -> (super::Sym, super::Sym) {
         let mut code = self.cell(cells, Col::AccountCode);
@@ -443,22 +687,39 @@ impl Converter {
         let key = (
             file.strings.intern(code),
             file.strings.intern(name),
-            version == ChartVersion::Y2021,
+            dated == ChartVersion::Y2021,
         );
-        if let Some(&hit) = self.accounts.get(&key) {
-            return hit;
-        }
-        // `50105 会员活动支出` in one cell.
-        let (code, name) = match name.split_once(' ') {
-            Some((first, rest)) if code.is_empty() && first.bytes().all(|b| b.is_ascii_digit()) => {
-                (first, rest.trim())
+        let (code_sym, path_sym, other_chart) = match self.accounts.get(&key) {
+            Some(&hit) => hit,
+            None => {
+                // `50105 会员活动支出` in one cell.
+                let (code, name) = match name.split_once(' ') {
+                    Some((first, rest))
+                        if code.is_empty() && first.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        (first, rest.trim())
+                    }
+                    _ => (code, name),
+                };
+                let version = chart::version_for(dated, code, name);
+                let path = chart::full_path(version, code, name);
+                let value = (
+                    file.strings.intern(code),
+                    file.strings.intern(&path),
+                    (version != dated).then_some(version),
+                );
+                self.accounts.insert(key, value);
+                value
             }
-            _ => (code, name),
         };
-        let path = chart::full_path(version, code, name);
-        let value = (file.strings.intern(code), file.strings.intern(&path));
-        self.accounts.insert(key, value);
-        value
+        if let Some(used) = other_chart {
+            self.chart.rows += 1;
+            if self.chart.first.is_none() {
+                let code = file.strings.get(code_sym).to_string();
+                self.chart.first = Some((line, code, name.to_string(), used));
+            }
+        }
+        (code_sym, path_sym)
     }
 
     /// Debit and credit in fen, from split columns or 金额 + 方向.

@@ -69,6 +69,9 @@ pub fn container(head: &[u8]) -> Result<Container, String> {
         }
     }
     if looks_binary(head) {
+        if looks_utf16_without_bom(head) {
+            return Err("像是没有 BOM 的 UTF-16 文本，请加 --encoding utf-16le (looks like UTF-16 text without a BOM: use --encoding utf-16le)".to_string());
+        }
         return Err("二进制内容，不是账簿文件 (binary content, not a ledger)".to_string());
     }
     Ok(Container::Text)
@@ -100,19 +103,53 @@ fn looks_binary(head: &[u8]) -> bool {
     control * 10 > sample.len()
 }
 
+/// True when every other byte of the sample is NUL: ASCII-heavy UTF-16LE without a BOM.
+fn looks_utf16_without_bom(head: &[u8]) -> bool {
+    let sample = &head[..head.len().min(4096) & !1];
+    let odd_nuls = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
+    let even_nuls = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    sample.len() >= 8 && odd_nuls * 4 >= sample.len() && even_nuls * 20 < sample.len()
+}
+
 /// Picks the text encoding: a BOM wins; else UTF-8 if the sample is valid UTF-8 (so
-/// UTF-8 files are never garbled); else GB18030, the superset decoder for GBK.
-pub fn encoding(head: &[u8], is_complete: bool) -> &'static Encoding {
+/// UTF-8 files are never garbled), or if most of its non-ASCII lines are (a UTF-8 file
+/// with a few GBK lines: those lines are then rejected one by one); else GB18030, the
+/// superset decoder for GBK.
+pub fn encoding(head: &[u8], _is_complete: bool) -> &'static Encoding {
     if let Some((enc, _)) = Encoding::for_bom(head) {
         return enc;
     }
     match std::str::from_utf8(head) {
-        Ok(_) => encoding_rs::UTF_8,
-        // A multi-byte character cut at the end of the sample is still valid UTF-8.
-        Err(e) if !is_complete && e.error_len().is_none() && head.len() - e.valid_up_to() < 4 => {
-            encoding_rs::UTF_8
+        Ok(_) => return encoding_rs::UTF_8,
+        // A multi-byte character cut at the end of the sample (or of a truncated file) is
+        // still UTF-8.
+        Err(e) if e.error_len().is_none() && head.len() - e.valid_up_to() < 4 => {
+            return encoding_rs::UTF_8;
         }
-        Err(_) => encoding_rs::GB18030,
+        Err(_) => {}
+    }
+    let (mut utf8, mut other) = (0usize, 0usize);
+    let mut lines = head.split(|&b| b == b'\n' || b == b'\r').peekable();
+    while let Some(line) = lines.next() {
+        if line.is_ascii() {
+            continue;
+        }
+        match std::str::from_utf8(line) {
+            Ok(_) => utf8 += 1,
+            // The last line of the sample may be cut inside a character.
+            Err(e) if lines.peek().is_none() && e.error_len().is_none() => utf8 += 1,
+            Err(_) => other += 1,
+        }
+    }
+    if utf8 > other {
+        encoding_rs::UTF_8
+    } else {
+        encoding_rs::GB18030
     }
 }
 
@@ -165,5 +202,17 @@ mod tests {
         assert_eq!(encoding(cut, false), encoding_rs::UTF_8);
         assert_eq!(encoding(b"\xEF\xBB\xBFabc", true), encoding_rs::UTF_8);
         assert_eq!(encoding_from_label("gbk").unwrap(), encoding_rs::GB18030);
+        // A truncated UTF-8 file, and a UTF-8 file with one GBK line, are UTF-8.
+        assert_eq!(encoding(cut, true), encoding_rs::UTF_8);
+        let mut mixed = "日期,摘要\n2025-01-01,慰问\n2025-01-02,会员\n"
+            .as_bytes()
+            .to_vec();
+        mixed.extend_from_slice(&gbk);
+        assert_eq!(encoding(&mixed, true), encoding_rs::UTF_8);
+        let mut mostly_gbk = gbk.to_vec();
+        mostly_gbk.extend_from_slice(b"\n");
+        mostly_gbk.extend_from_slice(&gbk);
+        mostly_gbk.extend_from_slice("\n日期".as_bytes());
+        assert_eq!(encoding(&mostly_gbk, true), encoding_rs::GB18030);
     }
 }

@@ -195,8 +195,14 @@ pub fn date_from_excel_serial(serial: f64) -> Result<NaiveDate, String> {
     }
     let days = serial.trunc() as i64;
     let base = NaiveDate::from_ymd_opt(1899, 12, 30).ok_or("bad base date")?;
-    base.checked_add_signed(chrono::Duration::days(days))
-        .ok_or_else(|| format!("日期无法识别 (Excel serial out of range): `{serial}`"))
+    let date = base
+        .checked_add_signed(chrono::Duration::days(days))
+        .ok_or_else(|| format!("日期无法识别 (Excel serial out of range): `{serial}`"))?;
+    // The same years as written dates (1900-2100): `99999` is not a ledger date.
+    if date.year() > 2100 {
+        return Err(format!("日期年份超出范围 (year out of range): `{serial}`"));
+    }
+    Ok(date)
 }
 
 /// Parses a date cell. `default_year` fills in dates written as month and day only.
@@ -378,6 +384,7 @@ mod tests {
         assert!(parse_date("2025-02-30", None).is_err());
         assert!(parse_date("01.05", None).is_err());
         assert!(parse_date("yesterday", None).is_err());
+        assert!(parse_date("99999", None).is_err(), "serial beyond 2100");
         assert_eq!(date_from_parts("2025", "1.0", "05"), Ok(d));
     }
 

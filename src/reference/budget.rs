@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{Column, read_table};
+use super::{Column, read_table, read_table_bytes};
 use crate::error::ConfigError;
 use crate::ledger::{ChartVersion, chart, value};
 
@@ -102,6 +102,16 @@ impl Budget {
     /// Reads and validates a budget table; every bad line is an error.
     pub fn load(path: &Path) -> Result<Budget, Vec<ConfigError>> {
         let table = read_table(path, COLUMNS).map_err(|e| vec![e])?;
+        Self::from_table(&table)
+    }
+
+    /// [`Self::load`] on a table held in memory (`display` names it in errors).
+    pub fn load_bytes(bytes: &[u8], display: &str) -> Result<Budget, Vec<ConfigError>> {
+        let table = read_table_bytes(bytes, display, COLUMNS).map_err(|e| vec![e])?;
+        Self::from_table(&table)
+    }
+
+    fn from_table(table: &super::Table) -> Result<Budget, Vec<ConfigError>> {
         let mut lines: BTreeMap<(String, i32), Vec<BudgetLine>> = BTreeMap::new();
         let mut errors = Vec::new();
         for (line, cells) in &table.lines {

@@ -12,7 +12,7 @@ use std::path::Path;
 
 use crate::error::ConfigError;
 use crate::ledger::dialect::normalize_header;
-use crate::ledger::grid;
+use crate::ledger::{grid, limits};
 
 /// A column a table may have: key, header aliases, required.
 pub struct Column {
@@ -59,76 +59,132 @@ impl Table {
 
 /// Reads the first sheet of `path` that has a header with every required column.
 pub fn read_table(path: &Path, columns: &[Column]) -> Result<Table, ConfigError> {
-    let display = path.display().to_string();
-    let fail = |message: String| ConfigError {
-        path: display.clone(),
-        line: 1,
+    read_table_from(
+        grid::Source::Path(path),
+        &path.display().to_string(),
+        columns,
+    )
+}
+
+/// [`read_table`] on bytes in memory (`display` names them in errors).
+pub fn read_table_bytes(
+    bytes: &[u8],
+    display: &str,
+    columns: &[Column],
+) -> Result<Table, ConfigError> {
+    read_table_from(grid::Source::Bytes(bytes), display, columns)
+}
+
+fn read_table_from(
+    source: grid::Source<'_>,
+    display: &str,
+    columns: &[Column],
+) -> Result<Table, ConfigError> {
+    let fail = |line: u64, message: String| ConfigError {
+        path: display.to_string(),
+        line: usize::try_from(line).unwrap_or(usize::MAX).max(1),
         column: 1,
         message,
         hint: None,
     };
-    let opened = grid::open(path, None).map_err(fail)?;
-    for mut sheet in opened.sheets {
-        let mut cells = Vec::new();
-        let mut header: Option<Vec<(&'static str, usize)>> = None;
-        let mut lines = Vec::new();
-        while let Some((line, res)) = sheet.next_record(&mut cells) {
-            if res.is_err() {
-                return Err(ConfigError {
-                    path: display.clone(),
-                    line: line as usize,
-                    column: 1,
-                    message: "无法解码该行 (undecodable line)".to_string(),
-                    hint: None,
-                });
+    // Per sheet: the header columns once found, and the data lines after it.
+    let mut header: Option<Vec<(&'static str, usize)>> = None;
+    let mut lines: Vec<(u64, Vec<String>)> = Vec::new();
+    let mut error: Option<ConfigError> = None;
+    let mut done = false;
+    let result = grid::read(
+        source,
+        None,
+        Some(limits::MAX_REFERENCE_BYTES),
+        &mut |event| match event {
+            grid::Event::Sheet { .. } => {
+                if header.is_some() {
+                    done = true;
+                    return grid::Flow::Stop;
+                }
+                lines.clear();
+                grid::Flow::Continue
             }
-            match &header {
-                None => {
-                    let found: Vec<(&'static str, usize)> = columns
-                        .iter()
-                        .filter_map(|c| {
-                            cells
-                                .iter()
-                                .position(|cell| {
-                                    c.aliases.contains(&normalize_header(cell).as_str())
-                                })
-                                .map(|idx| (c.key, idx))
-                        })
-                        .collect();
-                    if columns
-                        .iter()
-                        .filter(|c| c.required)
-                        .all(|c| found.iter().any(|(k, _)| *k == c.key))
-                    {
-                        header = Some(found);
-                    } else if line > 30 {
-                        break;
+            grid::Event::Record { line, cells, .. } => {
+                let cells = match cells {
+                    Ok(cells) => cells,
+                    Err(e) => {
+                        error = Some(fail(
+                            line,
+                            format!("无法解码该行 (undecodable line): {}", e.reason),
+                        ));
+                        return grid::Flow::Stop;
+                    }
+                };
+                match &header {
+                    None => {
+                        let found: Vec<(&'static str, usize)> = columns
+                            .iter()
+                            .filter_map(|c| {
+                                cells
+                                    .iter()
+                                    .position(|cell| {
+                                        c.aliases.contains(&normalize_header(cell).as_str())
+                                    })
+                                    .map(|idx| (c.key, idx))
+                            })
+                            .collect();
+                        if columns
+                            .iter()
+                            .filter(|c| c.required)
+                            .all(|c| found.iter().any(|(k, _)| *k == c.key))
+                        {
+                            header = Some(found);
+                        } else if line > 30 {
+                            return grid::Flow::NextSheet;
+                        }
+                    }
+                    Some(_) => {
+                        if cells.iter().any(|c| !c.trim().is_empty()) {
+                            if lines.len() >= limits::MAX_REFERENCE_LINES {
+                                error = Some(fail(
+                                    line,
+                                    format!(
+                                        "参照表超过 {} 行上限 (more than {} data lines)",
+                                        limits::MAX_REFERENCE_LINES,
+                                        limits::MAX_REFERENCE_LINES
+                                    ),
+                                ));
+                                return grid::Flow::Stop;
+                            }
+                            lines.push((line, cells.to_vec()));
+                        }
                     }
                 }
-                Some(_) => {
-                    if cells.iter().any(|c| !c.trim().is_empty()) {
-                        lines.push((line, cells.clone()));
-                    }
-                }
+                grid::Flow::Continue
             }
-        }
-        if let Some(cols) = header {
-            return Ok(Table {
-                display,
-                lines,
-                cols,
-            });
-        }
+            grid::Event::Opened { .. } | grid::Event::Note(_) => grid::Flow::Continue,
+        },
+    );
+    if let Some(e) = error {
+        return Err(e);
+    }
+    result.map_err(|message| fail(1, message))?;
+    let _ = done;
+    if let Some(cols) = header {
+        return Ok(Table {
+            display: display.to_string(),
+            lines,
+            cols,
+        });
     }
     let required: Vec<&str> = columns
         .iter()
         .filter(|c| c.required)
         .map(|c| c.aliases[0])
         .collect();
-    Err(fail(format!(
-        "找不到表头：需要列 {} (no header with the required columns)",
-        required.join("、")
-    )))
+    Err(fail(
+        1,
+        format!(
+            "找不到表头：需要列 {} (no header with the required columns)",
+            required.join("、")
+        ),
+    ))
 }
 
 /// Everything rules may consult besides the ledgers.

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::{Column, read_table};
+use super::{Column, read_table, read_table_bytes};
 use crate::error::ConfigError;
 
 /// What the units table says about one unit.
@@ -71,6 +71,16 @@ impl Units {
     /// Reads and validates a units table; every bad line is an error.
     pub fn load(path: &Path) -> Result<Units, Vec<ConfigError>> {
         let table = read_table(path, COLUMNS).map_err(|e| vec![e])?;
+        Self::from_table(&table)
+    }
+
+    /// [`Self::load`] on a table held in memory (`display` names it in errors).
+    pub fn load_bytes(bytes: &[u8], display: &str) -> Result<Units, Vec<ConfigError>> {
+        let table = read_table_bytes(bytes, display, COLUMNS).map_err(|e| vec![e])?;
+        Self::from_table(&table)
+    }
+
+    fn from_table(table: &super::Table) -> Result<Units, Vec<ConfigError>> {
         let mut units = BTreeMap::new();
         let mut errors = Vec::new();
         for (line, cells) in &table.lines {

@@ -11,6 +11,7 @@ use super::keywords::{self, KeywordCond, KeywordInterner, KeywordSet, TextField}
 use super::template::Template;
 use super::{Rule, Scope, sql};
 use crate::error::ConfigError;
+use crate::ledger::limits;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded_rules.rs"));
@@ -81,6 +82,45 @@ pub fn load_rules(
             Err(e) => errors.push(e),
         }
     }
+    load_packs(packs, errors, disable)
+}
+
+/// Compiles rule files given as (name, TOML text), without the embedded pack: the same
+/// checks as [`load_rules`] (for fuzzing, tests and tools that hold rules in memory).
+/// `any_file` keyword files resolve against the embedded pack only.
+pub fn load_rule_texts(files: &[(&str, &str)]) -> Result<RuleSet, Vec<ConfigError>> {
+    let mut errors = Vec::new();
+    let mut pack = Vec::new();
+    for (display, text) in files {
+        if text.len() as u64 > limits::MAX_RULE_FILE_BYTES {
+            errors.push(ConfigError {
+                path: (*display).to_string(),
+                line: 1,
+                column: 1,
+                message: format!(
+                    "file is {}, larger than the {} limit for rule and keyword files",
+                    limits::human_bytes(text.len() as u64),
+                    limits::human_bytes(limits::MAX_RULE_FILE_BYTES)
+                ),
+                hint: None,
+            });
+            continue;
+        }
+        pack.push(Source {
+            display: (*display).to_string(),
+            text: (*text).to_string(),
+            dir: None,
+            embedded_rel: None,
+        });
+    }
+    load_packs(vec![pack], errors, &[])
+}
+
+fn load_packs(
+    packs: Vec<Vec<Source>>,
+    mut errors: Vec<ConfigError>,
+    disable: &[String],
+) -> Result<RuleSet, Vec<ConfigError>> {
     let mut hasher = <sha2::Sha256 as sha2::Digest>::new();
     let mut chosen: BTreeMap<String, (RuleFile, usize)> = BTreeMap::new();
     let mut all_sources: Vec<Source> = Vec::new();
@@ -157,6 +197,32 @@ pub fn load_rules(
             Err(mut errs) => errors.append(&mut errs),
         }
     }
+    // Keyword ids are handed out in order: the largest one counts the distinct keywords.
+    let distinct_keywords = rules
+        .iter()
+        .chain(&retired)
+        .flat_map(|r| r.keywords.iter())
+        .flat_map(|k| {
+            k.any
+                .iter()
+                .chain(&k.all)
+                .chain(&k.none)
+                .chain(k.groups.iter().flatten())
+        })
+        .max()
+        .map_or(0, |&id| id as usize + 1);
+    if distinct_keywords > limits::MAX_KEYWORDS {
+        errors.push(ConfigError {
+            path: "rules".to_string(),
+            line: 1,
+            column: 1,
+            message: format!(
+                "the rules have {distinct_keywords} distinct keywords together; the limit is {}",
+                limits::MAX_KEYWORDS
+            ),
+            hint: None,
+        });
+    }
     if !errors.is_empty() {
         errors.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         return Err(errors);
@@ -198,7 +264,13 @@ fn disk_sources(dir: &Path) -> Result<Vec<Source>, ConfigError> {
         {
             continue;
         }
-        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::io(path, &e))?;
+        let text = read_limited(path).map_err(|message| ConfigError {
+            path: path.display().to_string(),
+            line: 1,
+            column: 1,
+            message,
+            hint: None,
+        })?;
         sources.push(Source {
             display: path.display().to_string(),
             text,
@@ -207,6 +279,30 @@ fn disk_sources(dir: &Path) -> Result<Vec<Source>, ConfigError> {
         });
     }
     Ok(sources)
+}
+
+/// Reads a rule or keyword file, refusing one larger than [`limits::MAX_RULE_FILE_BYTES`].
+fn read_limited(path: &Path) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot read file: {e}"))?;
+    let mut bytes = Vec::new();
+    file.take(limits::MAX_RULE_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read file: {e}"))?;
+    if bytes.len() as u64 > limits::MAX_RULE_FILE_BYTES {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return Err(format!(
+            "file is {}, larger than the {} limit for rule and keyword files",
+            limits::human_bytes(size),
+            limits::human_bytes(limits::MAX_RULE_FILE_BYTES)
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "file is not UTF-8 (invalid byte at offset {}); save it as UTF-8",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
 
 /// Byte offset in the file of position (line, column) of a string value's content.
@@ -475,6 +571,19 @@ fn keyword_cond(
             })
             .collect()
     };
+    let count = spec.any.len()
+        + spec.all.len()
+        + spec.none.len()
+        + spec.groups.iter().map(Vec::len).sum::<usize>();
+    if count > limits::MAX_KEYWORDS {
+        return Err((
+            None,
+            format!(
+                "{count} keywords; the limit is {} for all rules together",
+                limits::MAX_KEYWORDS
+            ),
+        ));
+    }
     let mut any = ids(&spec.any)?;
     let all = ids(&spec.all)?;
     let none = ids(&spec.none)?;
@@ -499,6 +608,16 @@ fn keyword_cond(
                 format!("keyword file `{rel}` has no keywords"),
             ));
         }
+        if words.len() > limits::MAX_KEYWORDS {
+            return Err((
+                Some(file.span().start),
+                format!(
+                    "keyword file `{rel}` has {} keywords; the limit is {} for all rules together",
+                    words.len(),
+                    limits::MAX_KEYWORDS
+                ),
+            ));
+        }
         any.extend(ids(&words)?);
     }
     Ok(KeywordCond::new(field, any, all, groups, none))
@@ -508,7 +627,7 @@ fn keyword_cond(
 fn read_sibling(source: &Source, rel: &str) -> Result<String, String> {
     if let Some(dir) = &source.dir {
         let path = dir.join(rel);
-        return std::fs::read_to_string(&path)
+        return read_limited(&path)
             .map_err(|e| format!("cannot read keyword file `{}`: {e}", path.display()));
     }
     let base = source

@@ -15,6 +15,7 @@ use sqlparser::parser::{Parser, ParserError};
 use sqlparser::tokenizer::Token;
 
 use super::field::{self, Field, Ty, Value};
+use crate::ledger::limits;
 use crate::ledger::{LedgerFile, Row};
 
 /// A compile error at a 1-based line and column inside the SQL text.
@@ -61,8 +62,10 @@ pub enum Expr {
     Bool(bool),
     Null,
     Not(Box<Expr>),
-    And(Box<Expr>, Box<Expr>),
-    Or(Box<Expr>, Box<Expr>),
+    /// `a AND b AND …`, flat so that a long chain does not nest.
+    All(Vec<Expr>),
+    /// `a OR b OR …`, flat.
+    Any(Vec<Expr>),
     Cmp(CmpOp, Box<Expr>, Box<Expr>),
     Like {
         expr: Box<Expr>,
@@ -85,6 +88,17 @@ pub enum Expr {
 
 /// Parses and type-checks `sql`, which must be a boolean expression.
 pub fn compile(sql: &str) -> Result<Expr, SqlError> {
+    if sql.len() > limits::MAX_WHERE_BYTES {
+        return Err(SqlError {
+            line: 1,
+            column: 1,
+            message: format!(
+                "the condition is {} long; the limit is {} (use keyword lists for long word lists)",
+                limits::human_bytes(sql.len() as u64),
+                limits::human_bytes(limits::MAX_WHERE_BYTES as u64)
+            ),
+        });
+    }
     let dialect = GenericDialect {};
     let mut parser = Parser::new(&dialect)
         .try_with_sql(sql)
@@ -101,7 +115,7 @@ pub fn compile(sql: &str) -> Result<Expr, SqlError> {
             ),
         });
     }
-    let (expr, ty) = Compiler.expr(&ast)?;
+    let (expr, ty) = Compiler::default().expr(&ast)?;
     if ty != Ty::Bool {
         return Err(SqlError {
             line: 1,
@@ -129,12 +143,15 @@ fn parser_error(err: ParserError) -> SqlError {
     };
     let line = number_after("Line:").unwrap_or(1);
     let column = number_after("Column:").unwrap_or(1);
-    let message = text
+    let mut message = text
         .split(" at Line:")
         .next()
         .unwrap_or(&text)
         .trim_start_matches("sql parser error: ")
         .to_string();
+    if matches!(err, ParserError::RecursionLimitExceeded) {
+        message = "nested too deeply (more than 50 levels of parentheses or NOT)".to_string();
+    }
     SqlError {
         line,
         column,
@@ -142,7 +159,20 @@ fn parser_error(err: ParserError) -> SqlError {
     }
 }
 
-struct Compiler;
+/// Compiles a sqlparser tree, counting how deep it nests.
+#[derive(Default)]
+struct Compiler {
+    depth: std::cell::Cell<usize>,
+}
+
+/// Decrements the compiler's depth when a level is left.
+struct DepthGuard<'a>(&'a std::cell::Cell<usize>);
+
+impl Drop for DepthGuard<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get().saturating_sub(1));
+    }
+}
 
 fn err_at(span: sqlparser::tokenizer::Span, message: String) -> SqlError {
     SqlError {
@@ -161,6 +191,14 @@ impl Compiler {
     fn expr(&self, ast: &ast::Expr) -> Result<(Expr, Ty), SqlError> {
         use ast::Expr as A;
         let here = |message: String| err_at(span_of(ast), message);
+        self.depth.set(self.depth.get() + 1);
+        let _guard = DepthGuard(&self.depth);
+        if self.depth.get() > limits::MAX_CONDITION_DEPTH {
+            return Err(here(format!(
+                "the condition nests more than {} levels deep; write long lists with IN (…) or keyword lists",
+                limits::MAX_CONDITION_DEPTH
+            )));
+        }
         match ast {
             A::Identifier(ident) => self.ident(ident),
             A::CompoundIdentifier(parts) => {
@@ -183,6 +221,10 @@ impl Compiler {
                     ))),
                 }
             }
+            A::BinaryOp {
+                op: op @ (BinaryOperator::And | BinaryOperator::Or),
+                ..
+            } => self.chain(ast, op),
             A::BinaryOp { left, op, right } => self.binary(ast, left, op, right),
             A::Like {
                 negated,
@@ -231,10 +273,10 @@ impl Compiler {
                 let lo = coerce(lo, lo_ty, ty).map_err(|m| err_at(span_of(low), m))?;
                 let hi = coerce(hi, hi_ty, ty).map_err(|m| err_at(span_of(high), m))?;
                 let inner = Box::new(inner);
-                let within = Expr::And(
-                    Box::new(Expr::Cmp(CmpOp::Ge, inner.clone(), Box::new(lo))),
-                    Box::new(Expr::Cmp(CmpOp::Le, inner, Box::new(hi))),
-                );
+                let within = Expr::All(vec![
+                    Expr::Cmp(CmpOp::Ge, inner.clone(), Box::new(lo)),
+                    Expr::Cmp(CmpOp::Le, inner, Box::new(hi)),
+                ]);
                 Ok((
                     if *negated {
                         Expr::Not(Box::new(within))
@@ -318,6 +360,49 @@ impl Compiler {
         }
     }
 
+    /// `a AND b AND c …` (or OR) as one flat list, walking the left-deep tree sqlparser
+    /// builds without recursion.
+    fn chain(&self, whole: &ast::Expr, op: &BinaryOperator) -> Result<(Expr, Ty), SqlError> {
+        let mut operands: Vec<&ast::Expr> = Vec::new();
+        let mut current = whole;
+        while let ast::Expr::BinaryOp {
+            left,
+            op: this,
+            right,
+        } = current
+        {
+            if this != op {
+                break;
+            }
+            operands.push(right);
+            current = left;
+        }
+        operands.push(current);
+        operands.reverse();
+        let mut compiled = Vec::with_capacity(operands.len());
+        for operand in operands {
+            let (expr, ty) = self.expr(operand)?;
+            if ty != Ty::Bool {
+                return Err(err_at(
+                    span_of(operand),
+                    format!(
+                        "{op} needs conditions on both sides, found a {}",
+                        ty.label()
+                    ),
+                ));
+            }
+            compiled.push(expr);
+        }
+        Ok((
+            if *op == BinaryOperator::And {
+                Expr::All(compiled)
+            } else {
+                Expr::Any(compiled)
+            },
+            Ty::Bool,
+        ))
+    }
+
     fn binary(
         &self,
         whole: &ast::Expr,
@@ -329,24 +414,6 @@ impl Compiler {
         let (r, rt) = self.expr(right)?;
         let here = |message: String| err_at(span_of(whole), message);
         match op {
-            BinaryOperator::And | BinaryOperator::Or => {
-                if lt != Ty::Bool || rt != Ty::Bool {
-                    return Err(here(format!(
-                        "{op} needs conditions on both sides, found {} and {}",
-                        lt.label(),
-                        rt.label()
-                    )));
-                }
-                let (l, r) = (Box::new(l), Box::new(r));
-                Ok((
-                    if *op == BinaryOperator::And {
-                        Expr::And(l, r)
-                    } else {
-                        Expr::Or(l, r)
-                    },
-                    Ty::Bool,
-                ))
-            }
             BinaryOperator::Eq
             | BinaryOperator::NotEq
             | BinaryOperator::Lt
@@ -489,15 +556,104 @@ fn coerce(expr: Expr, ty: Ty, want: Ty) -> Result<Expr, String> {
 }
 
 /// A compiled LIKE pattern: `%` any run, `_` one character.
+///
+/// Matching takes time linear in the text whatever the pattern (no backtracking):
+/// the segments between `%` are found leftmost-first, which is exact for LIKE, each with
+/// the bit-parallel Shift-And algorithm (`_` is a position every character passes), so
+/// `'%a%a%a…%b'` on a long summary costs one pass per segment at most.
 #[derive(Clone, Debug)]
 pub struct LikePattern {
     /// The `%`-separated segments as plain text, when the pattern has no `_`: matched
-    /// with substring search, no per-call allocation.
+    /// with substring search (linear too), no per-call allocation.
     plain: Option<Vec<String>>,
-    parts: Vec<Vec<Option<char>>>,
+    parts: Vec<Segment>,
     anchored_start: bool,
     anchored_end: bool,
     case_insensitive: bool,
+}
+
+/// The text between two `%`: characters, `None` for `_`.
+#[derive(Clone, Debug)]
+struct Segment {
+    chars: Vec<Option<char>>,
+    /// Per distinct character (sorted), the positions that accept it, 64 per word.
+    masks: Vec<(char, Vec<u64>)>,
+    /// The positions that accept any character (`_`).
+    any: Vec<u64>,
+}
+
+impl Segment {
+    fn new(chars: Vec<Option<char>>) -> Segment {
+        let words = chars.len().div_ceil(64).max(1);
+        let mut any = vec![0u64; words];
+        for (i, c) in chars.iter().enumerate() {
+            if c.is_none() {
+                any[i / 64] |= 1 << (i % 64);
+            }
+        }
+        let mut distinct: Vec<char> = chars.iter().flatten().copied().collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let masks = distinct
+            .into_iter()
+            .map(|ch| {
+                let mut mask = any.clone();
+                for (i, c) in chars.iter().enumerate() {
+                    if *c == Some(ch) {
+                        mask[i / 64] |= 1 << (i % 64);
+                    }
+                }
+                (ch, mask)
+            })
+            .collect();
+        Segment { chars, masks, any }
+    }
+
+    fn len(&self) -> usize {
+        self.chars.len()
+    }
+
+    fn mask(&self, c: char) -> &[u64] {
+        match self.masks.binary_search_by(|(m, _)| m.cmp(&c)) {
+            Ok(i) => &self.masks[i].1,
+            Err(_) => &self.any,
+        }
+    }
+
+    fn matches_at(&self, text: &[char], at: usize) -> bool {
+        at + self.len() <= text.len()
+            && self
+                .chars
+                .iter()
+                .zip(&text[at..])
+                .all(|(p, c)| p.is_none_or(|p| p == *c))
+    }
+
+    /// The leftmost position at or after `from` where the segment matches.
+    fn find(&self, text: &[char], from: usize) -> Option<usize> {
+        let m = self.len();
+        if m == 0 {
+            return Some(from);
+        }
+        if from + m > text.len() {
+            return None;
+        }
+        let mut state = vec![0u64; self.any.len()];
+        let (last_word, last_bit) = ((m - 1) / 64, 1u64 << ((m - 1) % 64));
+        for (j, &c) in text[from..].iter().enumerate() {
+            let mask = self.mask(c);
+            let mut carry = 1u64;
+            for (word, bits) in state.iter_mut().zip(mask) {
+                let next = *word >> 63;
+                *word = ((*word << 1) | carry) & bits;
+                carry = next;
+            }
+            if state[last_word] & last_bit != 0 {
+                return Some(from + j + 1 - m);
+            }
+        }
+        None
+    }
 }
 
 impl LikePattern {
@@ -507,12 +663,14 @@ impl LikePattern {
         } else {
             pattern.to_string()
         };
-        let parts: Vec<Vec<Option<char>>> = text
+        let parts: Vec<Segment> = text
             .split('%')
             .map(|seg| {
-                seg.chars()
-                    .map(|c| if c == '_' { None } else { Some(c) })
-                    .collect()
+                Segment::new(
+                    seg.chars()
+                        .map(|c| if c == '_' { None } else { Some(c) })
+                        .collect(),
+                )
             })
             .collect();
         let plain = (!text.contains('_')).then(|| text.split('%').map(str::to_string).collect());
@@ -562,29 +720,23 @@ impl LikePattern {
             return self.matches_plain(segments, text);
         }
         let chars: Vec<char> = text.chars().collect();
-        let seg_at = |seg: &[Option<char>], at: usize| -> bool {
-            at + seg.len() <= chars.len()
-                && seg
-                    .iter()
-                    .zip(&chars[at..])
-                    .all(|(p, c)| p.is_none_or(|p| p == *c))
-        };
         let n = self.parts.len();
         if n == 1 {
             let seg = &self.parts[0];
-            return seg.len() == chars.len() && seg_at(seg, 0);
+            return seg.len() == chars.len() && seg.matches_at(&chars, 0);
         }
         let mut pos = 0;
         for (i, seg) in self.parts.iter().enumerate() {
             if i == 0 && self.anchored_start {
-                if !seg_at(seg, 0) {
+                if !seg.matches_at(&chars, 0) {
                     return false;
                 }
                 pos = seg.len();
             } else if i == n - 1 && self.anchored_end {
-                return chars.len() >= pos + seg.len() && seg_at(seg, chars.len() - seg.len());
-            } else if !seg.is_empty() {
-                match (pos..=chars.len().saturating_sub(seg.len())).find(|&at| seg_at(seg, at)) {
+                return chars.len() >= pos + seg.len()
+                    && seg.matches_at(&chars, chars.len() - seg.len());
+            } else if seg.len() > 0 {
+                match seg.find(&chars, pos) {
                     Some(at) => pos = at + seg.len(),
                     None => return false,
                 }
@@ -612,22 +764,33 @@ impl Expr {
                 Value::Bool(b) => Value::Bool(!b),
                 _ => Value::Null,
             },
-            Expr::And(l, r) => match l.eval(row, file) {
-                Value::Bool(false) => Value::Bool(false),
-                lv => match (lv, r.eval(row, file)) {
-                    (_, Value::Bool(false)) => Value::Bool(false),
-                    (Value::Bool(true), Value::Bool(true)) => Value::Bool(true),
-                    _ => Value::Null,
-                },
-            },
-            Expr::Or(l, r) => match l.eval(row, file) {
-                Value::Bool(true) => Value::Bool(true),
-                lv => match (lv, r.eval(row, file)) {
-                    (_, Value::Bool(true)) => Value::Bool(true),
-                    (Value::Bool(false), Value::Bool(false)) => Value::Bool(false),
-                    _ => Value::Null,
-                },
-            },
+            // Three-valued logic: FALSE wins an AND, TRUE wins an OR, else NULL if any is.
+            Expr::All(items) => {
+                let mut null = false;
+                for item in items {
+                    match item.eval(row, file) {
+                        Value::Bool(false) => return Value::Bool(false),
+                        Value::Bool(true) => {}
+                        _ => null = true,
+                    }
+                }
+                if null { Value::Null } else { Value::Bool(true) }
+            }
+            Expr::Any(items) => {
+                let mut null = false;
+                for item in items {
+                    match item.eval(row, file) {
+                        Value::Bool(true) => return Value::Bool(true),
+                        Value::Bool(false) => {}
+                        _ => null = true,
+                    }
+                }
+                if null {
+                    Value::Null
+                } else {
+                    Value::Bool(false)
+                }
+            }
             Expr::Cmp(op, l, r) => compare(*op, &l.eval(row, file), &r.eval(row, file)),
             Expr::Like {
                 expr,
@@ -735,6 +898,14 @@ mod tests {
         assert!(LikePattern::new("%ktv%", true).matches("KTV包厢"));
         assert!(LikePattern::new("%a%b%", false).matches("xaxbx"));
         assert!(!LikePattern::new("%a%b", false).matches("xbxa"));
+        assert!(LikePattern::new("%a_c%", false).matches("xxabcxx"));
+        assert!(LikePattern::new("%a_c%", false).matches("aacabc"));
+        assert!(!LikePattern::new("%a_c%", false).matches("acxac"));
+        assert!(LikePattern::new("a%b%c", false).matches("abc"));
+        assert!(!LikePattern::new("ab%bc", false).matches("abc"));
+        assert!(LikePattern::new("%", false).matches(""));
+        assert!(LikePattern::new("", false).matches(""));
+        assert!(!LikePattern::new("", false).matches("a"));
     }
 
     #[test]
@@ -772,6 +943,67 @@ mod tests {
         }
     }
 
+    /// Brute-force LIKE, to check the linear matcher against.
+    fn like_reference(p: &[char], t: &[char]) -> bool {
+        match p.split_first() {
+            None => t.is_empty(),
+            Some(('%', rest)) => (0..=t.len()).any(|i| like_reference(rest, &t[i..])),
+            Some((&c, rest)) => {
+                !t.is_empty() && (c == '_' || c == t[0]) && like_reference(rest, &t[1..])
+            }
+        }
+    }
+
+    #[test]
+    fn like_agrees_with_brute_force() {
+        // Every pattern and text over a small alphabet, including segments longer than 64.
+        let alphabet = ['a', 'b', '%', '_'];
+        let mut patterns = vec![String::new()];
+        for _ in 0..4 {
+            let next: Vec<String> = patterns
+                .iter()
+                .flat_map(|p| alphabet.iter().map(move |c| format!("{p}{c}")))
+                .collect();
+            patterns.extend(next);
+        }
+        patterns.sort();
+        patterns.dedup();
+        let texts: Vec<String> = (0..64u32)
+            .map(|bits| {
+                (0..(bits % 7))
+                    .map(|i| if bits >> i & 1 == 1 { 'a' } else { 'b' })
+                    .collect()
+            })
+            .collect();
+        for p in &patterns {
+            let compiled = LikePattern::new(p, false);
+            let mut general = compiled.clone();
+            general.plain = None;
+            let pc: Vec<char> = p.chars().collect();
+            for t in &texts {
+                let tc: Vec<char> = t.chars().collect();
+                let want = like_reference(&pc, &tc);
+                assert_eq!(compiled.matches(t), want, "{p:?} on {t:?}");
+                assert_eq!(general.matches(t), want, "{p:?} on {t:?} (general)");
+            }
+        }
+        let long: String = "ab".repeat(100);
+        let pattern = format!("%{}%", "a_".repeat(70));
+        assert!(LikePattern::new(&pattern, false).matches(&long));
+        assert!(!LikePattern::new(&format!("{pattern}c"), false).matches(&long));
+    }
+
+    #[test]
+    fn pathological_like_is_fast() {
+        let text = "a".repeat(200_000);
+        let pattern = format!("{}b", "%a".repeat(2_000));
+        let started = std::time::Instant::now();
+        assert!(!LikePattern::new(&pattern, false).matches(&text));
+        let underscores = format!("%{}b%", "_".repeat(3_000));
+        assert!(!LikePattern::new(&underscores, false).matches(&text));
+        assert!(started.elapsed() < std::time::Duration::from_secs(20));
+    }
+
     #[test]
     fn compiles_chinese_fields() {
         assert!(compile("科目名称 LIKE '%会员活动支出%' AND 金额 >= 5000").is_ok());
@@ -796,5 +1028,28 @@ mod tests {
         assert!(compile("amount").is_err());
         assert!(compile("amount > 1 amount").is_err());
         assert!(compile("date > 'soon'").is_err());
+    }
+
+    #[test]
+    fn long_and_deep_conditions_are_clean_errors() {
+        let chain = vec!["amount > 1"; 500].join(" OR ");
+        assert!(compile(&chain).is_ok(), "a flat OR chain is fine");
+        let arithmetic = format!("amount {} > 1", "+ 1 ".repeat(100));
+        let err = compile(&arithmetic).unwrap_err();
+        assert!(err.message.contains("nests more than"), "{}", err.message);
+        let parens = format!("{}amount > 1{}", "(".repeat(200), ")".repeat(200));
+        let err = compile(&parens).unwrap_err();
+        assert!(err.message.contains("nested too deeply"), "{}", err.message);
+        let nots = format!("{}closing", "NOT ".repeat(500));
+        assert!(compile(&nots).is_err());
+        let huge = vec!["amount > 1"; 2000].join(" AND ");
+        let err = compile(&huge).unwrap_err();
+        assert!(err.message.contains("limit"), "{}", err.message);
+        let err = compile("amount > 1 AND summary").unwrap_err();
+        assert!(
+            err.message.contains("AND needs conditions"),
+            "{}",
+            err.message
+        );
     }
 }

@@ -4,6 +4,8 @@
 mod benford;
 mod cli;
 mod errors;
+mod fuzz_regressions;
+mod hostile;
 mod properties;
 mod reader;
 mod references;

@@ -1,0 +1,597 @@
+//! Delimited text (CSV, TSV, fake-xls text) as records, line by line, in bounded memory.
+//!
+//! The reader works on *physical lines* first and fields second, so that:
+//! - every record carries the physical line a user finds in an editor (`\n`, `\r\n` and a
+//!   lone `\r` all end a line, so old Mac exports are numbered right);
+//! - blank lines are records too (counted as skipped, never silently dropped);
+//! - a line longer than [`limits::MAX_LINE_BYTES`] is a rejected record whose bytes are
+//!   skipped, not a huge allocation;
+//! - a quote that never closes (`"购物卡,…` to the end of the file) rejects its own line
+//!   and the lines after it are read on their own, instead of vanishing into one cell;
+//! - each line is decoded on its own, so a GBK line in a UTF-8 file (or the reverse) is a
+//!   rejected record with its line, not a garbled file.
+//!
+//! Quoting follows RFC 4180 as the `csv` crate reads it: a quote opens only at the start
+//! of a field, `""` inside quotes is one quote, text after a closing quote is kept.
+
+use std::collections::VecDeque;
+use std::io::{self, Read};
+
+use super::grid::CellError;
+use super::limits;
+
+/// How the bytes of a line become text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineDecoding {
+    /// UTF-8, validated per line.
+    Utf8,
+    /// GBK / GB18030, decoded per line (CR and LF never occur inside a GBK character).
+    Gb18030,
+    /// Already decoded to UTF-8 by a streaming decoder (UTF-16 and other encodings).
+    Decoded,
+}
+
+/// One physical line, without its terminator.
+struct RawLine {
+    number: u64,
+    bytes: Vec<u8>,
+    /// Total length when the line was longer than the limit (its bytes are not kept).
+    overlong: Option<u64>,
+    /// The input ended without a line break after this line.
+    unterminated: bool,
+}
+
+/// Physical lines of a byte stream.
+struct Lines<R> {
+    inner: R,
+    buf: Box<[u8]>,
+    pos: usize,
+    len: usize,
+    eof: bool,
+    /// The previous line ended with `\r`: a `\n` right after it belongs to it.
+    skip_lf: bool,
+    next_number: u64,
+}
+
+impl<R: Read> Lines<R> {
+    fn new(inner: R) -> Self {
+        Lines {
+            inner,
+            buf: vec![0u8; 256 << 10].into_boxed_slice(),
+            pos: 0,
+            len: 0,
+            eof: false,
+            skip_lf: false,
+            next_number: 1,
+        }
+    }
+
+    /// Makes bytes available; false at the end of the input.
+    fn fill(&mut self) -> io::Result<bool> {
+        if self.pos < self.len {
+            return Ok(true);
+        }
+        if self.eof {
+            return Ok(false);
+        }
+        loop {
+            match self.inner.read(&mut self.buf) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(false);
+                }
+                Ok(n) => {
+                    self.pos = 0;
+                    self.len = n;
+                    return Ok(true);
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    fn next_line(&mut self) -> io::Result<Option<RawLine>> {
+        let mut bytes = Vec::new();
+        let mut total: u64 = 0;
+        let mut overlong = false;
+        let mut started = false;
+        let mut unterminated = false;
+        loop {
+            if !self.fill()? {
+                if started {
+                    unterminated = true;
+                    break;
+                }
+                return Ok(None);
+            }
+            if self.skip_lf {
+                self.skip_lf = false;
+                if self.buf[self.pos] == b'\n' {
+                    self.pos += 1;
+                    continue;
+                }
+            }
+            started = true;
+            let chunk = &self.buf[self.pos..self.len];
+            let end = chunk.iter().position(|&b| b == b'\n' || b == b'\r');
+            let piece = &chunk[..end.unwrap_or(chunk.len())];
+            total += piece.len() as u64;
+            if !overlong {
+                if bytes.len() + piece.len() > limits::MAX_LINE_BYTES {
+                    overlong = true;
+                    bytes = Vec::new();
+                } else {
+                    bytes.extend_from_slice(piece);
+                }
+            }
+            match end {
+                Some(i) => {
+                    self.skip_lf = chunk[i] == b'\r';
+                    self.pos += i + 1;
+                    break;
+                }
+                None => self.pos = self.len,
+            }
+        }
+        let number = self.next_number;
+        self.next_number += 1;
+        Ok(Some(RawLine {
+            number,
+            bytes,
+            overlong: overlong.then_some(total),
+            unterminated,
+        }))
+    }
+}
+
+/// Why a decoded line is suspect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Issue {
+    None,
+    /// Bytes invalid in the file's encoding (shown as U+FFFD).
+    Invalid,
+    /// A UTF-8 line in a GBK file.
+    Utf8InGbk,
+}
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Decodes one line to UTF-8 text.
+fn decode(raw: &[u8], decoding: LineDecoding) -> (std::borrow::Cow<'_, str>, Issue) {
+    use std::borrow::Cow;
+    // A BOM at the start of any line: files concatenated from several exports.
+    let raw = raw.strip_prefix(UTF8_BOM).unwrap_or(raw);
+    let (text, issue) = match decoding {
+        LineDecoding::Utf8 | LineDecoding::Decoded => match std::str::from_utf8(raw) {
+            Ok(text) if decoding == LineDecoding::Decoded && text.contains('\u{FFFD}') => {
+                (Cow::Borrowed(text), Issue::Invalid)
+            }
+            Ok(text) => (Cow::Borrowed(text), Issue::None),
+            Err(_) => (String::from_utf8_lossy(raw), Issue::Invalid),
+        },
+        LineDecoding::Gb18030 => {
+            if let Ok(text) = std::str::from_utf8(raw) {
+                if text.is_ascii() {
+                    (Cow::Borrowed(text), Issue::None)
+                } else {
+                    let cjk = text
+                        .chars()
+                        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+                        .take(2)
+                        .count();
+                    // Valid UTF-8 with Chinese in it is almost never GBK by chance.
+                    match encoding_rs::GB18030
+                        .decode_without_bom_handling_and_without_replacement(raw)
+                    {
+                        Some(decoded) if cjk < 2 => (decoded, Issue::None),
+                        _ => (Cow::Borrowed(text), Issue::Utf8InGbk),
+                    }
+                }
+            } else {
+                match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(raw)
+                {
+                    Some(decoded) => (decoded, Issue::None),
+                    None => (
+                        encoding_rs::GB18030.decode_without_bom_handling(raw).0,
+                        Issue::Invalid,
+                    ),
+                }
+            }
+        }
+    };
+    match text {
+        Cow::Borrowed(t) => (
+            Cow::Borrowed(t.strip_prefix('\u{FEFF}').unwrap_or(t)),
+            issue,
+        ),
+        Cow::Owned(t) => match t.strip_prefix('\u{FEFF}') {
+            Some(rest) => (Cow::Owned(rest.to_string()), issue),
+            None => (Cow::Owned(t), issue),
+        },
+    }
+}
+
+/// Field splitting state, carried across the lines of one quoted record.
+#[derive(Default)]
+struct Splitter {
+    /// The record's bytes, fields back to back.
+    rec: Vec<u8>,
+    /// End offset of each completed field in `rec`.
+    ends: Vec<usize>,
+    in_quotes: bool,
+    /// Something (text or a quote) has been read for the current field.
+    field_began: bool,
+    /// 1-based field where the still-open quote started.
+    quote_field: usize,
+    /// Delimiters met inside quotes on the current continuation line.
+    quoted_delims: usize,
+}
+
+impl Splitter {
+    fn reset(&mut self) {
+        self.rec.clear();
+        self.ends.clear();
+        self.in_quotes = false;
+        self.field_began = false;
+        self.quote_field = 0;
+        self.quoted_delims = 0;
+    }
+
+    /// Splits one decoded line; returns true when the record is complete (no open quote).
+    fn feed(&mut self, line: &str, delimiter: u8, continuation: bool) -> bool {
+        let bytes = line.as_bytes();
+        self.quoted_delims = 0;
+        if !self.in_quotes && !bytes.contains(&b'"') {
+            // Fast path: no quoting on this line.
+            for (i, field) in bytes.split(|&b| b == delimiter).enumerate() {
+                if i > 0 {
+                    self.ends.push(self.rec.len());
+                }
+                self.rec.extend_from_slice(field);
+            }
+            self.ends.push(self.rec.len());
+            self.field_began = false;
+            return true;
+        }
+        let mut i = 0;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if self.in_quotes {
+                if b == b'"' {
+                    if bytes.get(i + 1) == Some(&b'"') {
+                        self.rec.push(b'"');
+                        i += 2;
+                        continue;
+                    }
+                    self.in_quotes = false;
+                } else {
+                    if b == delimiter && continuation {
+                        self.quoted_delims += 1;
+                    }
+                    self.rec.push(b);
+                }
+            } else if b == delimiter {
+                self.ends.push(self.rec.len());
+                self.field_began = false;
+            } else if b == b'"' && !self.field_began {
+                self.in_quotes = true;
+                self.field_began = true;
+                self.quote_field = self.ends.len() + 1;
+            } else {
+                self.field_began = true;
+                self.rec.push(b);
+            }
+            i += 1;
+        }
+        if self.in_quotes {
+            self.rec.push(b'\n');
+            false
+        } else {
+            self.ends.push(self.rec.len());
+            self.field_began = false;
+            true
+        }
+    }
+
+    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let field = &self.rec[start..end];
+            start = end;
+            field
+        })
+    }
+}
+
+/// Records of a delimited text stream.
+pub struct TextRecords<'a> {
+    lines: Lines<Box<dyn Read + 'a>>,
+    decoding: LineDecoding,
+    delimiter: u8,
+    /// Lines read ahead while looking for a closing quote, to be read again on their own.
+    pending: VecDeque<RawLine>,
+    splitter: Splitter,
+    /// Physical lines joined into the record before them by quoted line breaks.
+    pub joined_lines: u64,
+    /// Records whose quote never closed.
+    pub unbalanced: u64,
+    /// The last record returned ended the input without a line break.
+    pub last_unterminated: bool,
+}
+
+impl<'a> TextRecords<'a> {
+    pub fn new(input: Box<dyn Read + 'a>, decoding: LineDecoding, delimiter: u8) -> Self {
+        TextRecords {
+            lines: Lines::new(input),
+            decoding,
+            delimiter,
+            pending: VecDeque::new(),
+            splitter: Splitter::default(),
+            joined_lines: 0,
+            unbalanced: 0,
+            last_unterminated: false,
+        }
+    }
+
+    fn take_line(&mut self) -> io::Result<Option<RawLine>> {
+        match self.pending.pop_front() {
+            Some(line) => Ok(Some(line)),
+            None => self.lines.next_line(),
+        }
+    }
+
+    /// Reads the next record into `cells`; returns its first physical line. `Err` is a
+    /// record that is rejected as a whole or in one cell; reading goes on after it.
+    /// An I/O error ends the file.
+    pub fn next_record(
+        &mut self,
+        cells: &mut Vec<String>,
+    ) -> io::Result<Option<(u64, Result<(), CellError>)>> {
+        // An empty line holds no record (as in the csv crate); its number is still counted.
+        let first = loop {
+            match self.take_line()? {
+                None => return Ok(None),
+                // `\x1A` is the DOS end-of-file mark old exports end with.
+                Some(line) if line.overlong.is_none() && line.bytes.iter().all(|&b| b == 0x1A) => {}
+                Some(line) => break line,
+            }
+        };
+        let number = first.number;
+        self.last_unterminated = first.unterminated;
+        if let Some(total) = first.overlong {
+            return Ok(Some((number, Err(overlong_error(total)))));
+        }
+        self.splitter.reset();
+        let (text, mut issue) = decode(&first.bytes, self.decoding);
+        if !self.splitter.feed(&text, self.delimiter, false) {
+            let mut consumed: Vec<RawLine> = Vec::new();
+            let complete = loop {
+                if consumed.len() + 1 >= limits::MAX_QUOTED_LINES
+                    || self.splitter.rec.len() > limits::MAX_LINE_BYTES
+                {
+                    break false;
+                }
+                let Some(next) = self.take_line()? else {
+                    break false;
+                };
+                if next.overlong.is_some() {
+                    consumed.push(next);
+                    break false;
+                }
+                let (text, next_issue) = decode(&next.bytes, self.decoding);
+                if issue == Issue::None {
+                    issue = next_issue;
+                }
+                let done = self.splitter.feed(&text, self.delimiter, true);
+                let suspicious = self.splitter.quoted_delims >= 2;
+                self.last_unterminated = next.unterminated;
+                consumed.push(next);
+                if suspicious {
+                    break false;
+                }
+                if done {
+                    break true;
+                }
+            };
+            if !complete {
+                self.last_unterminated = false;
+                let column = self.splitter.quote_field;
+                for line in consumed.into_iter().rev() {
+                    self.pending.push_front(line);
+                }
+                self.unbalanced += 1;
+                return Ok(Some((
+                    number,
+                    Err(CellError {
+                        column: Some(column.max(1)),
+                        reason: format!(
+                            "引号不配对：此处的引号在文件末尾或 {} 行内没有闭合（或吞进了整行数据），该行已拒收，后面各行照常读取 (unbalanced quote: the quoted cell never closes; this line is rejected and the following lines are read on their own)",
+                            limits::MAX_QUOTED_LINES
+                        ),
+                    }),
+                )));
+            }
+            self.joined_lines += consumed.len() as u64;
+        }
+        Ok(Some((number, self.fill_cells(cells, issue))))
+    }
+
+    fn fill_cells(&self, cells: &mut Vec<String>, issue: Issue) -> Result<(), CellError> {
+        let n = self.splitter.ends.len();
+        if n > limits::MAX_COLUMNS {
+            cells.clear();
+            return Err(CellError {
+                column: None,
+                reason: format!(
+                    "该行有 {n} 列，超过 {} 列上限 (more than {} columns)",
+                    limits::MAX_COLUMNS,
+                    limits::MAX_COLUMNS
+                ),
+            });
+        }
+        cells.truncate(n);
+        while cells.len() < n {
+            cells.push(String::new());
+        }
+        let mut first_bad: Option<usize> = None;
+        let mut first_nul: Option<usize> = None;
+        for (idx, field) in self.splitter.fields().enumerate() {
+            // Valid UTF-8: the splitter only removes ASCII quotes and splits at ASCII
+            // delimiters of decoded text.
+            let text = String::from_utf8_lossy(field);
+            let cell = &mut cells[idx];
+            cell.clear();
+            if text.contains('\u{FEFF}') {
+                cell.extend(text.chars().filter(|&c| c != '\u{FEFF}'));
+            } else {
+                cell.push_str(&text);
+            }
+            let bad = match issue {
+                Issue::None => false,
+                Issue::Invalid => cell.contains('\u{FFFD}'),
+                Issue::Utf8InGbk => !cell.is_ascii(),
+            };
+            if bad && first_bad.is_none() {
+                first_bad = Some(idx);
+            }
+            if first_nul.is_none() && cell.contains('\0') {
+                first_nul = Some(idx);
+            }
+        }
+        match issue {
+            Issue::Invalid => {
+                return Err(CellError {
+                    column: first_bad.map(|i| i + 1),
+                    reason: if self.decoding == LineDecoding::Utf8 {
+                        "无效的 UTF-8 字节，文件可能混用了编码 (invalid UTF-8: mixed encodings?)"
+                            .to_string()
+                    } else {
+                        "无法按所选编码解码 (bytes invalid in the detected encoding)".to_string()
+                    },
+                });
+            }
+            Issue::Utf8InGbk => {
+                return Err(CellError {
+                    column: first_bad.map(|i| i + 1),
+                    reason: "该行是 UTF-8 编码，而文件是 GBK，文件混用了编码 (a UTF-8 line in a GBK file: mixed encodings)".to_string(),
+                });
+            }
+            Issue::None => {}
+        }
+        if let Some(idx) = first_nul {
+            return Err(CellError {
+                column: Some(idx + 1),
+                reason: "单元格含 NUL 字节（二进制内容，或无 BOM 的 UTF-16？） (NUL byte in a cell: binary data or UTF-16 without BOM?)".to_string(),
+            });
+        }
+        Ok(())
+    }
+}
+
+fn overlong_error(total: u64) -> CellError {
+    CellError {
+        column: None,
+        reason: format!(
+            "该行长 {}，超过单行 {} 上限，已拒收 (line of {} exceeds the {} limit)",
+            limits::human_bytes(total),
+            limits::human_bytes(limits::MAX_LINE_BYTES as u64),
+            limits::human_bytes(total),
+            limits::human_bytes(limits::MAX_LINE_BYTES as u64)
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn records(bytes: &[u8], decoding: LineDecoding) -> Vec<(u64, Result<Vec<String>, String>)> {
+        let mut reader =
+            TextRecords::new(Box::new(io::Cursor::new(bytes.to_vec())), decoding, b',');
+        let mut out = Vec::new();
+        let mut cells = Vec::new();
+        while let Some((line, res)) = reader.next_record(&mut cells).unwrap() {
+            out.push((line, res.map(|()| cells.clone()).map_err(|e| e.reason)));
+        }
+        out
+    }
+
+    fn ok(cells: &[&str]) -> Result<Vec<String>, String> {
+        Ok(cells.iter().map(|s| (*s).to_string()).collect())
+    }
+
+    #[test]
+    fn line_endings_and_empty_lines() {
+        // An empty line is no record, but it still counts for the line numbers.
+        for text in [
+            "a,b\n\nc,d\n",
+            "a,b\r\rc,d\r",
+            "a,b\r\n\r\nc,d\r\n",
+            "a,b\n\r\nc,d",
+        ] {
+            let got = records(text.as_bytes(), LineDecoding::Utf8);
+            assert_eq!(
+                got,
+                vec![(1, ok(&["a", "b"])), (3, ok(&["c", "d"]))],
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn quotes() {
+        let got = records(
+            b"\"a,b\",\"say \"\"hi\"\"\"\n\"multi\nline\",x\ny,z\n",
+            LineDecoding::Utf8,
+        );
+        assert_eq!(
+            got,
+            vec![
+                (1, ok(&["a,b", "say \"hi\""])),
+                (2, ok(&["multi\nline", "x"])),
+                (4, ok(&["y", "z"]))
+            ]
+        );
+    }
+
+    #[test]
+    fn unbalanced_quote_rejects_one_line() {
+        let got = records(b"a,\"b,c\nd,e,f\ng,h,i\n", LineDecoding::Utf8);
+        assert_eq!(got.len(), 3);
+        assert_eq!(got[0].0, 1);
+        assert!(got[0].1.as_ref().unwrap_err().contains("unbalanced quote"));
+        assert_eq!(got[1], (2, ok(&["d", "e", "f"])));
+        assert_eq!(got[2], (3, ok(&["g", "h", "i"])));
+    }
+
+    #[test]
+    fn mixed_encodings() {
+        let mut bytes = "日期,摘要\n".as_bytes().to_vec();
+        bytes.extend_from_slice(&encoding_rs::GBK.encode("2025-01-01,慰问品\n").0);
+        let got = records(&bytes, LineDecoding::Utf8);
+        assert_eq!(got[0].1, ok(&["日期", "摘要"]));
+        assert!(got[1].1.as_ref().unwrap_err().contains("invalid UTF-8"));
+        let mut bytes = encoding_rs::GBK.encode("日期,摘要\n").0.into_owned();
+        bytes.extend_from_slice("2025-01-01,慰问品\n".as_bytes());
+        let got = records(&bytes, LineDecoding::Gb18030);
+        assert_eq!(got[0].1, ok(&["日期", "摘要"]));
+        assert!(got[1].1.as_ref().unwrap_err().contains("mixed encodings"));
+    }
+
+    #[test]
+    fn boms_nuls_and_long_lines() {
+        let got = records(
+            b"\xEF\xBB\xBFa,b\n\xEF\xBB\xBFc,d\ne\0,f\n",
+            LineDecoding::Utf8,
+        );
+        assert_eq!(got[0].1, ok(&["a", "b"]));
+        assert_eq!(got[1].1, ok(&["c", "d"]));
+        assert!(got[2].1.as_ref().unwrap_err().contains("NUL"));
+        let mut long = vec![b'x'; limits::MAX_LINE_BYTES + 10];
+        long.extend_from_slice(b"\na,b\n");
+        let got = records(&long, LineDecoding::Utf8);
+        assert!(got[0].1.as_ref().unwrap_err().contains("exceeds"));
+        assert_eq!(got[1], (2, ok(&["a", "b"])));
+    }
+}
