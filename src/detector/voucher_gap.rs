@@ -66,22 +66,37 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         let Some(&max) = numbers.iter().next_back() else {
             continue;
         };
-        let missing: Vec<u32> = (1..max).filter(|n| !numbers.contains(n)).collect();
-        if missing.is_empty() {
+        // Missing numbers are counted from the gaps between present ones and only the
+        // first few are listed, so a stray number such as 3348125946 costs nothing.
+        let present = numbers.range(1..max).count() as u64;
+        let missing_count = u64::from(max).saturating_sub(1) - present;
+        if missing_count == 0 {
             continue;
         }
+        let is_missing = |n: u32| n >= 1 && n < max && !numbers.contains(&n);
         // Evidence: the lines of the voucher just before each gap.
         let evidence: Vec<RowRef> = rows
             .iter()
             .copied()
-            .filter(|r| split(ctx.voucher(*r)).is_some_and(|(_, n)| missing.contains(&(n + 1))))
+            .filter(|r| {
+                split(ctx.voucher(*r))
+                    .is_some_and(|(_, n)| n.checked_add(1).is_some_and(is_missing))
+            })
             .collect();
-        let listed: Vec<String> = missing
-            .iter()
-            .take(p.max_listed)
-            .map(u32::to_string)
-            .collect();
-        let more = if missing.len() > p.max_listed {
+        let mut listed: Vec<String> = Vec::new();
+        let mut previous = 0u32;
+        for &n in numbers.range(1..=max) {
+            let mut gap = previous + 1;
+            while gap < n && listed.len() < p.max_listed {
+                listed.push(gap.to_string());
+                gap += 1;
+            }
+            previous = n;
+            if listed.len() >= p.max_listed {
+                break;
+            }
+        }
+        let more = if missing_count > p.max_listed as u64 {
             "…"
         } else {
             ""
@@ -96,7 +111,7 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
             message: format!(
                 "{year} 年 {month} 月{word_label}凭证断号：缺 {}{more}（共 {} 个，最大号 {max}）",
                 listed.join("、"),
-                missing.len()
+                missing_count
             ),
             amount_fen: 0,
             period: Some(format!("{year}-{month:02}")),
