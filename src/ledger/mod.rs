@@ -241,6 +241,14 @@ impl LedgerFile {
         self.rows.len() as u64
     }
 
+    /// An expense line: a positive debit on an account whose name path contains 支出
+    /// (both charts), closing entries left out. The one definition behind the summary's
+    /// expense figures, the report's unit spending and the sampling population; rule
+    /// scopes use the same test with a per-account cache.
+    pub fn is_expense(&self, row: &Row) -> bool {
+        !row.closing && row.debit > 0 && self.strings.get(row.account).contains("支出")
+    }
+
     pub fn sheet_name(&self, row: &Row) -> Option<&str> {
         self.sheets.get(row.sheet as usize).map(String::as_str)
     }

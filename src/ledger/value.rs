@@ -334,11 +334,6 @@ pub fn normalize_voucher(word: &str, number: &str) -> String {
     }
 }
 
-/// The year of a date, for callers that only import this module.
-pub fn year_of(date: NaiveDate) -> i32 {
-    date.year()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

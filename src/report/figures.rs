@@ -34,10 +34,9 @@ pub fn severity_index(severity: Severity) -> usize {
         .unwrap_or(Severity::ALL.len() - 1)
 }
 
-/// True for an expense line: a positive debit on a 支出 account, closing entries left
-/// out. The same definition as `Summary::expense_amount` and rule scopes.
+/// True for an expense line (see [`LedgerFile::is_expense`]).
 pub fn is_expense(row: &Row, file: &LedgerFile) -> bool {
-    !row.closing && row.debit > 0 && file.strings.get(row.account).contains("支出")
+    file.is_expense(row)
 }
 
 /// One unit in the ranking.

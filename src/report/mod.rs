@@ -141,7 +141,7 @@ pub fn summarize(outcome: &ScanOutcome, rules: &RuleSet, fail_on: Severity) -> S
     let mut expense_fen = 0i64;
     for file in &outcome.files {
         for row in &file.rows {
-            if !row.closing && row.debit > 0 && file.strings.get(row.account).contains("支出") {
+            if file.is_expense(row) {
                 expense_rows += 1;
                 expense_fen += row.debit;
             }

@@ -67,7 +67,7 @@ pub fn draw(
     let mut ordered: Vec<(&LedgerFile, &crate::ledger::Row)> = files
         .iter()
         .flat_map(|f| f.rows.iter().map(move |r| (f, r)))
-        .filter(|(f, r)| !r.closing && r.debit > 0 && f.strings.get(r.account).contains("支出"))
+        .filter(|(f, r)| f.is_expense(r))
         .collect();
     // Identical lines get an ordinal; order them by content so file order does not matter.
     ordered.sort_by_key(|(f, r)| {
