@@ -210,3 +210,12 @@ fn override_a_shipped_rule_by_id() {
     assert!(!cards.is_empty());
     assert!(cards.iter().all(|f| f["severity"] == "critical"));
 }
+
+#[test]
+fn no_progress_bar_in_pipes_or_ci_logs() {
+    // stderr is a pipe here and CI is set: a clean scan of several files writes nothing
+    // there (no progress bar, no spinner), so CI logs stay readable.
+    let out = run(&["scan", "sample-data/ledgers", "--format", "json"]);
+    assert_eq!(code(&out), 1);
+    assert_eq!(stderr(&out), "", "stderr must stay empty");
+}
