@@ -63,31 +63,35 @@ pub struct Finding {
 impl Finding {
     /// A finding about one row.
     pub fn for_row(rule: &Rule, row: &Row, file: &LedgerFile, matched: &[String]) -> Finding {
-        let s = |sym| file.strings.get(sym).to_string();
-        let date = row.date.format("%Y-%m-%d").to_string();
-        let unit = s(row.unit);
-        let amount_text = row.amount().to_string();
+        let mut finding = Finding::of_row(rule, row, file);
         let key = [
             rule.id.as_str(),
-            unit.as_str(),
-            date.as_str(),
-            file.strings.get(row.voucher),
-            file.strings.get(row.account),
-            file.strings.get(row.summary),
-            file.strings.get(row.payee),
-            amount_text.as_str(),
+            finding.unit.as_str(),
+            finding.date.as_str(),
+            finding.voucher.as_str(),
+            finding.account.as_str(),
+            finding.summary.as_str(),
+            finding.payee.as_str(),
+            &row.amount().to_string(),
         ];
-        let fingerprint = fingerprint(&key);
+        finding.fingerprint = fingerprint(&key);
+        finding.message = rule
+            .message
+            .render(row, file, matched, &rule.id, &rule.title);
+        finding
+    }
+
+    /// The fields a finding takes from its (primary) row; no message, no fingerprint.
+    fn of_row(rule: &Rule, row: &Row, file: &LedgerFile) -> Finding {
+        let s = |sym| file.strings.get(sym).to_string();
         Finding {
             rule_id: rule.id.clone(),
             severity: rule.severity,
             status: rule.status,
             title: rule.title.clone(),
-            message: rule
-                .message
-                .render(row, file, matched, &rule.id, &rule.title),
+            message: String::new(),
             basis: rule.basis_text(),
-            unit,
+            unit: s(row.unit),
             file: file.display.clone(),
             sheet: file
                 .sheet_name(row)
@@ -95,12 +99,12 @@ impl Finding {
                 .map(str::to_string),
             line: row.line,
             voucher: s(row.voucher),
-            date,
+            date: row.date.format("%Y-%m-%d").to_string(),
             account: s(row.account),
             summary: s(row.summary),
             payee: s(row.payee),
             amount: value::fen_to_decimal(row.amount()),
-            fingerprint,
+            fingerprint: String::new(),
             period: None,
             evidence: Vec::new(),
             baseline: None,
@@ -118,33 +122,17 @@ impl Finding {
         files: &[LedgerFile],
         unit: &str,
     ) -> Finding {
-        let evidence: Vec<Evidence> = hit
-            .rows
-            .iter()
-            .map(|r| {
-                let file = &files[r.file as usize];
-                let row = &file.rows[r.row as usize];
-                Evidence {
-                    file: file.display.clone(),
-                    sheet: file
-                        .sheet_name(row)
-                        .filter(|s| !s.is_empty())
-                        .map(str::to_string),
-                    line: row.line,
-                    voucher: file.strings.get(row.voucher).to_string(),
-                    date: row.date.format("%Y-%m-%d").to_string(),
-                    amount: value::fen_to_decimal(row.amount()),
-                }
-            })
-            .collect();
+        let row_of = |r: &crate::detector::RowRef| {
+            let file = &files[r.file as usize];
+            (file, &file.rows[r.row as usize])
+        };
         let mut key: Vec<String> = vec![
             rule.id.clone(),
             unit.to_string(),
             hit.period.clone().unwrap_or_default(),
         ];
         for r in &hit.rows {
-            let file = &files[r.file as usize];
-            let row = &file.rows[r.row as usize];
+            let (file, row) = row_of(r);
             key.push(format!(
                 "{}|{}|{}|{}",
                 row.date,
@@ -153,12 +141,12 @@ impl Finding {
                 row.amount()
             ));
         }
-        key[3..].sort();
+        key[3..].sort_unstable();
         let key_refs: Vec<&str> = key.iter().map(String::as_str).collect();
         let mut finding = match hit.rows.first() {
             Some(r) => {
-                let file = &files[r.file as usize];
-                Finding::for_row(rule, &file.rows[r.row as usize], file, &[])
+                let (file, row) = row_of(r);
+                Finding::of_row(rule, row, file)
             }
             None => Finding {
                 rule_id: rule.id.clone(),
@@ -167,7 +155,7 @@ impl Finding {
                 title: rule.title.clone(),
                 message: String::new(),
                 basis: rule.basis_text(),
-                unit: unit.to_string(),
+                unit: String::new(),
                 file: String::new(),
                 sheet: None,
                 line: 0,
@@ -193,7 +181,24 @@ impl Finding {
         finding.period = hit.period.clone();
         finding.fingerprint = fingerprint(&key_refs);
         if hit.rows.len() > 1 || hit.period.is_some() {
-            finding.evidence = evidence;
+            finding.evidence = hit
+                .rows
+                .iter()
+                .map(|r| {
+                    let (file, row) = row_of(r);
+                    Evidence {
+                        file: file.display.clone(),
+                        sheet: file
+                            .sheet_name(row)
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string),
+                        line: row.line,
+                        voucher: file.strings.get(row.voucher).to_string(),
+                        date: row.date.format("%Y-%m-%d").to_string(),
+                        amount: value::fen_to_decimal(row.amount()),
+                    }
+                })
+                .collect();
         }
         finding
     }

@@ -77,17 +77,50 @@ pub fn scan_rows(rules: &RuleSet, file: &LedgerFile) -> Vec<Finding> {
 /// One pass over the rows of `file`: row findings, and for each detector rule (in the
 /// order of `rules.rules`) the indices of its candidate rows. Keyword hits are computed
 /// once per distinct string and shared by all rules.
+///
+/// A large file is cut into blocks of rows scanned in parallel (each worker with its own
+/// hit cache); blocks are put back in row order, so the result does not depend on the
+/// number of threads.
 pub fn scan_file(rules: &RuleSet, file: &LedgerFile) -> (Vec<Finding>, Vec<Vec<u32>>) {
-    let mut hits = HitCache::new(&rules.keywords, file);
+    /// Rows per parallel block: large enough that a block costs far more than a task.
+    const BLOCK: usize = 32 * 1024;
+    let blocks: Vec<(Vec<Finding>, Vec<Vec<u32>>)> = file
+        .rows
+        .par_chunks(BLOCK)
+        .enumerate()
+        .map_init(
+            || HitCache::new(&rules.keywords, file),
+            |hits, (block, rows)| scan_block(rules, file, hits, block * BLOCK, rows),
+        )
+        .collect();
     let mut findings = Vec::new();
     let mut candidates: Vec<Vec<u32>> = vec![Vec::new(); rules.rules.len()];
-    for (row_idx, row) in file.rows.iter().enumerate() {
+    for (mut block_findings, block_candidates) in blocks {
+        findings.append(&mut block_findings);
+        for (all, mut part) in candidates.iter_mut().zip(block_candidates) {
+            all.append(&mut part);
+        }
+    }
+    (findings, candidates)
+}
+
+/// Row findings and detector candidates of `rows`, the rows of `file` from index `first`.
+fn scan_block(
+    rules: &RuleSet,
+    file: &LedgerFile,
+    hits: &mut HitCache,
+    first: usize,
+    rows: &[crate::ledger::Row],
+) -> (Vec<Finding>, Vec<Vec<u32>>) {
+    let mut findings = Vec::new();
+    let mut candidates: Vec<Vec<u32>> = vec![Vec::new(); rules.rules.len()];
+    for (offset, row) in rows.iter().enumerate() {
         for (rule_idx, rule) in rules.rules.iter().enumerate() {
-            let Some(ids) = rule.check(row, file, &mut hits) else {
+            let Some(ids) = rule.check(row, file, hits) else {
                 continue;
             };
             if rule.detector.is_some() {
-                candidates[rule_idx].push(row_idx as u32);
+                candidates[rule_idx].push((first + offset) as u32);
                 continue;
             }
             let matched: Vec<String> = ids
@@ -292,6 +325,7 @@ pub fn run_detectors(
         .enumerate()
         .filter_map(|(idx, rule)| rule.detector.as_ref().map(|d| (idx, rule, d)))
         .map(|(idx, rule, detector)| {
+            let started = std::time::Instant::now();
             let mut findings = Vec::new();
             let mut notes = Vec::new();
             let rule_candidates: Vec<&[u32]> = candidates
@@ -313,6 +347,12 @@ pub fn run_detectors(
                     message,
                 }));
             }
+            tracing::debug!(
+                rule = %rule.id,
+                findings = findings.len(),
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "detector done"
+            );
             (findings, notes)
         })
         .collect();

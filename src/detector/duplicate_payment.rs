@@ -20,11 +20,11 @@
 //! near form compares each payment with the next 16 of the same payee and summary, so
 //! the cost stays linear. Runs in O(n log n).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::Deserialize;
 
-use super::{Ctx, Hit, Output, RowRef, UnitRows, vouchers, yuan};
+use super::{Ctx, Hit, Output, RowRef, UnitRows, group_by, vouchers, yuan};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -55,13 +55,10 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         }
     }
     // Exact form: rows with the same key and amount, in date order (candidates are).
-    let mut exact: BTreeMap<(&str, i64), Vec<RowRef>> = BTreeMap::new();
-    for &r in unit.candidates {
+    let exact = group_by(unit.candidates.iter().filter_map(|&r| {
         let debit = ctx.row(r).debit;
-        if debit > 0 {
-            exact.entry((key(ctx, r), debit)).or_default().push(r);
-        }
-    }
+        (debit > 0).then(|| ((key(ctx, r), debit), r))
+    }));
     for ((payee, amount), rows) in &exact {
         let cancelled = reversed.get(&(*payee, *amount)).copied().unwrap_or(0);
         let mut start = 0;
@@ -88,14 +85,10 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         return;
     }
     // Near form: same payee and summary, amounts within the tolerance but not equal.
-    let mut near: BTreeMap<(&str, &str), Vec<RowRef>> = BTreeMap::new();
-    for &r in unit.candidates {
-        if ctx.row(r).debit > 0 && !ctx.payee(r).is_empty() {
-            near.entry((ctx.payee(r), ctx.summary(r)))
-                .or_default()
-                .push(r);
-        }
-    }
+    let near = group_by(unit.candidates.iter().filter_map(|&r| {
+        (ctx.row(r).debit > 0 && !ctx.payee(r).is_empty())
+            .then(|| ((ctx.payee(r), ctx.summary(r)), r))
+    }));
     for ((payee, _), rows) in &near {
         let mut used = vec![false; rows.len()];
         for i in 0..rows.len() {

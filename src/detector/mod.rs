@@ -173,6 +173,25 @@ impl Detector {
 }
 
 /// Yuan with 千分位, for messages.
+/// Rows grouped by a key, groups in key order and rows in the order given: what a
+/// `BTreeMap<K, Vec<RowRef>>` gives, built with a hash map and one sort of the distinct
+/// keys (a tree insert per row compared strings O(log n) times).
+pub fn group_by<K: std::hash::Hash + Ord + Copy>(
+    rows: impl IntoIterator<Item = (K, RowRef)>,
+) -> Vec<(K, Vec<RowRef>)> {
+    let mut index: rustc_hash::FxHashMap<K, usize> = Default::default();
+    let mut groups: Vec<(K, Vec<RowRef>)> = Vec::new();
+    for (key, r) in rows {
+        let slot = *index.entry(key).or_insert_with(|| {
+            groups.push((key, Vec::new()));
+            groups.len() - 1
+        });
+        groups[slot].1.push(r);
+    }
+    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    groups
+}
+
 pub fn yuan(fen: i64) -> String {
     crate::ledger::value::format_fen(fen)
 }

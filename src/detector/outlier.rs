@@ -18,11 +18,9 @@
 //! Accounts with one big annual payment (insurance, equipment) produce expected outliers.
 //! When more than half of the amounts are equal the MAD is zero and the account is skipped.
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 
-use super::{Ctx, Hit, Output, RowRef, UnitRows, median, yuan};
+use super::{Ctx, Hit, Output, UnitRows, median, yuan};
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -63,12 +61,12 @@ fn center(amounts: &mut [f64]) -> Option<(f64, f64)> {
 }
 
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
-    let mut accounts: BTreeMap<&str, Vec<RowRef>> = BTreeMap::new();
-    for &r in unit.candidates {
-        if ctx.row(r).debit > 0 {
-            accounts.entry(ctx.account(r)).or_default().push(r);
-        }
-    }
+    let accounts = super::group_by(
+        unit.candidates
+            .iter()
+            .filter(|&&r| ctx.row(r).debit > 0)
+            .map(|&r| (ctx.account(r), r)),
+    );
     for (account, rows) in accounts {
         let mut reference: Vec<f64> = match p.compare {
             Compare::Unit => rows.iter().map(|r| ctx.row(*r).debit as f64).collect(),

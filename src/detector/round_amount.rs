@@ -15,8 +15,6 @@
 //! Accounts that legitimately pay fixed sums (补助 standards, 会费 transfers) will show up;
 //! exclude them in the rule's scope.
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 
 use super::{Ctx, Hit, Output, RowRef, UnitRows, fen, yuan};
@@ -44,12 +42,12 @@ fn default_share() -> f64 {
 
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let step = fen(p.multiple).max(1);
-    let mut accounts: BTreeMap<&str, Vec<RowRef>> = BTreeMap::new();
-    for &r in unit.candidates {
-        if ctx.row(r).debit > 0 {
-            accounts.entry(ctx.account(r)).or_default().push(r);
-        }
-    }
+    let accounts = super::group_by(
+        unit.candidates
+            .iter()
+            .filter(|&&r| ctx.row(r).debit > 0)
+            .map(|&r| (ctx.account(r), r)),
+    );
     for (account, rows) in accounts {
         if rows.len() < p.min_rows {
             continue;

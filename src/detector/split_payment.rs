@@ -15,11 +15,9 @@
 //! ## Limits
 //! Payees are matched by name only; rows with an empty payee/handler are not grouped.
 
-use std::collections::BTreeMap;
-
 use serde::Deserialize;
 
-use super::{Ctx, Hit, Output, RowRef, UnitRows, fen, yuan};
+use super::{Ctx, Hit, Output, UnitRows, fen, yuan};
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -56,17 +54,14 @@ fn default_by() -> By {
 
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let limit = fen(p.threshold);
-    let mut groups: BTreeMap<&str, Vec<RowRef>> = BTreeMap::new();
-    for &r in unit.candidates {
+    let groups = super::group_by(unit.candidates.iter().filter_map(|&r| {
         let row = ctx.row(r);
         let key = match p.by {
             By::Payee => ctx.payee(r),
             By::Handler => ctx.handler(r),
         };
-        if row.debit > 0 && row.debit < limit && !key.is_empty() {
-            groups.entry(key).or_default().push(r);
-        }
-    }
+        (row.debit > 0 && row.debit < limit && !key.is_empty()).then_some((key, r))
+    }));
     for (key, rows) in groups {
         // Two pointers: `end` only moves forward, `sum` is the total of rows[start..end].
         let (mut start, mut end, mut sum) = (0usize, 0usize, 0i64);

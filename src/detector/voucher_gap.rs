@@ -17,8 +17,6 @@
 //! vouchers and will show false gaps; scan the full 序时账. Numbering per year rather
 //! than per month is read as a month with a late start.
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use chrono::Datelike;
 use serde::Deserialize;
 
@@ -48,35 +46,47 @@ fn split(voucher: &str) -> Option<(&str, u32)> {
 type MonthKey<'a> = (i32, u32, &'a str);
 
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
-    let mut months: BTreeMap<MonthKey, (BTreeSet<u32>, Vec<RowRef>)> = BTreeMap::new();
+    // Per (year, month, word): the voucher numbers and their rows. Rows come in date
+    // order, so the month of the row before is almost always the month of this one.
+    let mut index: rustc_hash::FxHashMap<MonthKey, usize> = Default::default();
+    let mut months: Vec<(MonthKey, Vec<u32>, Vec<RowRef>)> = Vec::new();
+    let mut last: Option<usize> = None;
     for &r in unit.all {
         let row = ctx.row(r);
         if row.closing {
             continue;
         }
         if let Some((word, number)) = split(ctx.voucher(r)) {
-            let entry = months
-                .entry((row.date.year(), row.date.month(), word))
-                .or_default();
-            entry.0.insert(number);
-            entry.1.push(r);
+            let key = (row.date.year(), row.date.month(), word);
+            let slot = match last {
+                Some(i) if months[i].0 == key => i,
+                _ => *index.entry(key).or_insert_with(|| {
+                    months.push((key, Vec::new(), Vec::new()));
+                    months.len() - 1
+                }),
+            };
+            last = Some(slot);
+            months[slot].1.push(number);
+            months[slot].2.push(r);
         }
     }
-    for ((year, month, word), (numbers, rows)) in months {
-        let Some(&max) = numbers.iter().next_back() else {
+    months.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    for ((year, month, word), mut numbers, rows) in months {
+        numbers.sort_unstable();
+        numbers.dedup();
+        let Some(&max) = numbers.last() else {
             continue;
         };
         if max < 2 {
             continue; // vouchers 0 and 1 only: nothing can be missing
         }
-        // Missing numbers are counted from the gaps between present ones and only the
-        // first few are listed, so a stray number such as 3348125946 costs nothing.
-        let present = numbers.range(1..max).count() as u64;
+        let below_max = &numbers[..numbers.partition_point(|&n| n < max)];
+        let present = below_max.iter().filter(|&&n| n >= 1).count() as u64;
         let missing_count = u64::from(max).saturating_sub(1) - present;
         if missing_count == 0 {
             continue;
         }
-        let is_missing = |n: u32| n >= 1 && n < max && !numbers.contains(&n);
+        let is_missing = |n: u32| n >= 1 && n < max && numbers.binary_search(&n).is_err();
         // Evidence: the lines of the voucher just before each gap.
         let evidence: Vec<RowRef> = rows
             .iter()
@@ -88,7 +98,7 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
             .collect();
         let mut listed: Vec<String> = Vec::new();
         let mut previous = 0u32;
-        for &n in numbers.range(1..=max) {
+        for &n in numbers.iter().filter(|&&n| n >= 1) {
             let mut gap = previous + 1;
             while gap < n && listed.len() < p.max_listed {
                 listed.push(gap.to_string());

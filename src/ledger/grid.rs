@@ -15,6 +15,7 @@ use std::path::Path;
 use calamine::{Data, DataRef, Reader};
 use encoding_rs::Encoding;
 
+use super::batch;
 use super::limits::{self, human_bytes};
 use super::sniff::{self, Container};
 use super::text::{LineDecoding, TextRecords};
@@ -149,7 +150,17 @@ pub fn read(
             // Reading stops one byte past the limit: a file that grows while read is refused.
             let rest: Box<dyn Read + Send + '_> =
                 Box::new(Cursor::new(head).chain(input).take(limit + 1));
-            read_text(rest, enc, delimiter, label, limit, &mut counter, &mut sink)
+            let pipelined = size >= batch::PIPELINE_MIN_BYTES;
+            read_text(
+                rest,
+                enc,
+                delimiter,
+                label,
+                limit,
+                pipelined,
+                &mut counter,
+                &mut sink,
+            )
         }
         Container::Xlsx | Container::Xls | Container::Html => {
             let mut bytes = head;
@@ -189,12 +200,16 @@ impl RowCounter {
     }
 }
 
+/// Reads delimited text; `pipelined` splits records on a second thread
+/// ([`batch::run`], same records in the same order).
+#[allow(clippy::too_many_arguments)]
 fn read_text(
     input: Box<dyn Read + Send + '_>,
     enc: &'static Encoding,
     delimiter: u8,
     label: &str,
     limit: u64,
+    pipelined: bool,
     counter: &mut RowCounter,
     sink: &mut dyn FnMut(Event<'_>) -> Flow,
 ) -> Result<(), String> {
@@ -226,20 +241,41 @@ fn read_text(
         name: None,
         col_base: 1,
     });
-    let mut cells: Vec<String> = Vec::new();
-    while flow == Flow::Continue {
-        let next = records
-            .next_record(&mut cells)
-            .map_err(|e| format!("读取中断 (read error after {} records): {e}", counter.rows))?;
-        let Some((line, res)) = next else {
-            break;
-        };
-        counter.tick()?;
-        flow = sink(Event::Record {
-            line,
-            cells: res.map(|()| cells.as_slice()),
-            unterminated: records.last_unterminated,
-        });
+    let read_error = |counter: &RowCounter, e: std::io::Error| {
+        format!("读取中断 (read error after {} records): {e}", counter.rows)
+    };
+    let joined_lines;
+    if pipelined && flow == Flow::Continue {
+        let (joined, error) = batch::run(records, &mut |(line, cells, unterminated)| {
+            counter.tick()?;
+            let flow = sink(Event::Record {
+                line,
+                cells,
+                unterminated,
+            });
+            Ok(flow == Flow::Continue)
+        })?;
+        if let Some(e) = error {
+            return Err(read_error(counter, e));
+        }
+        joined_lines = joined;
+    } else {
+        let mut cells: Vec<String> = Vec::new();
+        while flow == Flow::Continue {
+            let next = records
+                .next_record(&mut cells)
+                .map_err(|e| read_error(counter, e))?;
+            let Some((line, res)) = next else {
+                break;
+            };
+            counter.tick()?;
+            flow = sink(Event::Record {
+                line,
+                cells: res.map(|()| cells.as_slice()),
+                unterminated: records.last_unterminated,
+            });
+        }
+        joined_lines = records.joined_lines;
     }
     if consumed.get() > limit {
         return Err(format!(
@@ -248,10 +284,9 @@ fn read_text(
             human_bytes(limit)
         ));
     }
-    if records.joined_lines > 0 {
+    if joined_lines > 0 {
         sink(Event::Note(format!(
-            "{} 个物理行属于引号内换行，已并入上一行 ({} physical lines joined into the record above by quoted line breaks)",
-            records.joined_lines, records.joined_lines
+            "{joined_lines} 个物理行属于引号内换行，已并入上一行 ({joined_lines} physical lines joined into the record above by quoted line breaks)"
         )));
     }
     Ok(())
@@ -851,5 +886,82 @@ mod tests {
         // Opened, Sheet, line 1, line 3 (the empty line 2 holds no record).
         assert_eq!(seen.len(), 4, "{seen:?}");
         assert!(seen[3].contains("line: 3"), "{seen:?}");
+    }
+
+    /// Every event of `bytes` read as text, on one thread or two; `stop_after` records.
+    fn text_events(
+        bytes: &[u8],
+        enc: &'static Encoding,
+        pipelined: bool,
+        stop_after: usize,
+    ) -> Vec<String> {
+        let mut seen = Vec::new();
+        let mut counter = RowCounter::default();
+        let res = read_text(
+            Box::new(bytes),
+            enc,
+            b',',
+            "test",
+            u64::MAX,
+            pipelined,
+            &mut counter,
+            &mut |event| {
+                seen.push(format!("{event:?}"));
+                if seen.len() >= stop_after {
+                    Flow::Stop
+                } else {
+                    Flow::Continue
+                }
+            },
+        );
+        seen.push(format!("{res:?}"));
+        seen
+    }
+
+    #[test]
+    fn the_second_thread_changes_nothing() {
+        // Several batches of records with every kind of trouble the line reader knows:
+        // quoted line breaks, doubled quotes, an unbalanced quote, CR-only and CRLF
+        // endings, blank lines, a BOM, a NUL, invalid UTF-8 and no final line break.
+        let mut text: Vec<u8> = b"\xEF\xBB\xBF\xE6\x97\xA5\xE6\x9C\x9F,a,b\n".to_vec();
+        for i in 0..5000 {
+            match i % 9 {
+                0 => text.extend_from_slice(
+                    format!("2024-01-{:02},\"multi\nline {i}\",x\n", i % 28 + 1).as_bytes(),
+                ),
+                1 => text.extend_from_slice(b"2024-02-01,\"say \"\"hi\"\"\",y\r\n"),
+                2 => text.extend_from_slice(b"\r\n\n"),
+                3 => text.extend_from_slice(b"bad,\xFF\xFE,z\n"),
+                4 => text.extend_from_slice(b"nul,\0,z\r"),
+                5 if i == 2000 => text.extend_from_slice(b"open,\"never closed,q\n"),
+                _ => text.extend_from_slice(format!("2024-03-01,{i},摘\n").as_bytes()),
+            }
+        }
+        text.extend_from_slice(b"last,row,no-break");
+        let one = text_events(&text, encoding_rs::UTF_8, false, usize::MAX);
+        assert!(one.len() > 4000, "{}", one.len());
+        // Compared event by event, so a failure shows the first difference only.
+        let same = |a: Vec<String>, b: Vec<String>| {
+            for (x, y) in a.iter().zip(&b) {
+                assert_eq!(x, y);
+            }
+            assert_eq!(a.len(), b.len());
+        };
+        same(
+            one,
+            text_events(&text, encoding_rs::UTF_8, true, usize::MAX),
+        );
+        // A sink that stops early stops both at the same record, with the same note.
+        same(
+            text_events(&text, encoding_rs::UTF_8, false, 3000),
+            text_events(&text, encoding_rs::UTF_8, true, 3000),
+        );
+        let lossy = String::from_utf8_lossy(&text);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&lossy);
+        assert!(gbk.len() > 100_000);
+        same(
+            text_events(&gbk, encoding_rs::GBK, false, usize::MAX),
+            text_events(&gbk, encoding_rs::GBK, true, usize::MAX),
+        );
     }
 }

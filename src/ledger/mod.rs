@@ -6,6 +6,7 @@
 //! rejected) and the list of rejected rows with their reasons. Only this module and its
 //! children know about containers, encodings and header aliases.
 
+pub mod batch;
 pub mod chart;
 pub mod dialect;
 pub mod grid;
@@ -255,7 +256,16 @@ impl LedgerFile {
 
     /// Units that appear in this file, sorted.
     pub fn units(&self) -> Vec<&str> {
-        let mut units: Vec<&str> = self.rows.iter().map(|r| self.strings.get(r.unit)).collect();
+        let mut seen = vec![false; self.strings.len()];
+        let mut units: Vec<&str> = Vec::new();
+        for row in &self.rows {
+            if let Some(slot) = seen.get_mut(row.unit.0 as usize)
+                && !*slot
+            {
+                *slot = true;
+                units.push(self.strings.get(row.unit));
+            }
+        }
         units.sort_unstable();
         units.dedup();
         units

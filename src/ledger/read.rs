@@ -413,6 +413,7 @@ impl SheetReader {
             accounts: Default::default(),
             vouchers: Default::default(),
             key: String::new(),
+            syms: Default::default(),
         }));
     }
 
@@ -466,6 +467,61 @@ struct Converter {
     /// Raw voucher cells (word, U+1F, number) → normalised voucher.
     vouchers: std::collections::HashMap<Box<str>, super::Sym, rustc_hash::FxBuildHasher>,
     key: String,
+    /// Per-column fronts of the file's interner (`SYM_*`).
+    syms: [ColumnSyms; SYM_COLUMNS],
+}
+
+const SYM_SUMMARY: usize = 0;
+const SYM_PAYEE: usize = 1;
+const SYM_HANDLER: usize = 2;
+const SYM_DEPARTMENT: usize = 3;
+const SYM_PROJECT: usize = 4;
+const SYM_UNIT: usize = 5;
+const SYM_VOUCHER: usize = 6;
+const SYM_CODE: usize = 7;
+const SYM_NAME: usize = 8;
+const SYM_COLUMNS: usize = 9;
+
+/// A column's own small cache in front of the file's interner. The interner of a large
+/// file holds millions of strings (every voucher number), so each lookup in it misses
+/// the CPU caches; most columns repeat a few hundred values, often the same as the line
+/// before, and find them here instead. Same symbols as interning directly.
+#[derive(Default)]
+struct ColumnSyms {
+    last: Option<(String, super::Sym)>,
+    map: std::collections::HashMap<Box<str>, super::Sym, rustc_hash::FxBuildHasher>,
+}
+
+impl ColumnSyms {
+    /// Distinct values kept per column; a column with more goes to the interner.
+    const MAX: usize = 4096;
+
+    fn intern(&mut self, text: &str, strings: &mut super::Interner) -> super::Sym {
+        if let Some((last, sym)) = &self.last
+            && last == text
+        {
+            return *sym;
+        }
+        let sym = match self.map.get(text) {
+            Some(&sym) => sym,
+            None => {
+                let sym = strings.intern(text);
+                if self.map.len() < Self::MAX {
+                    self.map.insert(text.into(), sym);
+                }
+                sym
+            }
+        };
+        match &mut self.last {
+            Some((last, last_sym)) => {
+                last.clear();
+                last.push_str(text);
+                *last_sym = sym;
+            }
+            None => self.last = Some((text.to_string(), sym)),
+        }
+        sym
+    }
 }
 
 impl Converter {
@@ -602,7 +658,7 @@ impl Converter {
             voucher_raw
         };
         let (payee, staff) = self.payee_and_staff(cells);
-        let mut handler = self.cell(cells, Col::Handler).to_string();
+        let mut handler = self.cell(cells, Col::Handler);
         if handler.is_empty() {
             handler = staff;
         }
@@ -634,18 +690,20 @@ impl Converter {
             date,
             voucher,
             entry,
-            summary: file.strings.intern(summary),
+            summary: self.syms[SYM_SUMMARY].intern(summary, &mut file.strings),
             account_code: code_sym,
             account: account_sym,
             debit,
             credit,
             direction,
-            payee: file.strings.intern(&payee),
-            handler: file.strings.intern(&handler),
-            department: file.strings.intern(self.cell(cells, Col::Department)),
-            project: file.strings.intern(self.cell(cells, Col::Project)),
+            payee: self.syms[SYM_PAYEE].intern(payee, &mut file.strings),
+            handler: self.syms[SYM_HANDLER].intern(handler, &mut file.strings),
+            department: self.syms[SYM_DEPARTMENT]
+                .intern(self.cell(cells, Col::Department), &mut file.strings),
+            project: self.syms[SYM_PROJECT]
+                .intern(self.cell(cells, Col::Project), &mut file.strings),
             attachments,
-            unit: file.strings.intern(unit),
+            unit: self.syms[SYM_UNIT].intern(unit, &mut file.strings),
             closing,
         };
         self.previous = Some((date, voucher));
@@ -656,6 +714,9 @@ impl Converter {
     fn voucher(&mut self, cells: &[String], file: &mut LedgerFile) -> super::Sym {
         let word = self.cell(cells, Col::VoucherWord);
         let number = self.cell(cells, Col::Voucher);
+        if word.is_empty() && value::is_canonical_voucher(number) {
+            return self.syms[SYM_VOUCHER].intern(number, &mut file.strings);
+        }
         self.key.clear();
         self.key.push_str(word);
         self.key.push('\u{1f}');
@@ -685,8 +746,8 @@ impl Converter {
             name = self.preamble.account_name.as_deref().unwrap_or("");
         }
         let key = (
-            file.strings.intern(code),
-            file.strings.intern(name),
+            self.syms[SYM_CODE].intern(code, &mut file.strings),
+            self.syms[SYM_NAME].intern(name, &mut file.strings),
             dated == ChartVersion::Y2021,
         );
         let (code_sym, path_sym, other_chart) = match self.accounts.get(&key) {
@@ -748,30 +809,30 @@ impl Converter {
     }
 
     /// The counterparty, and a staff name to use as handler when there is no handler column.
-    fn payee_and_staff(&self, cells: &[String]) -> (String, String) {
-        let mut payee = self.cell(cells, Col::Payee).to_string();
+    fn payee_and_staff<'c>(&self, cells: &'c [String]) -> (&'c str, &'c str) {
+        let mut payee = self.cell(cells, Col::Payee);
         for col in [Col::Supplier, Col::Customer] {
             if payee.is_empty() {
-                payee = self.cell(cells, col).to_string();
+                payee = self.cell(cells, col);
             }
         }
-        let mut staff = self.cell(cells, Col::Staff).to_string();
+        let mut staff = self.cell(cells, Col::Staff);
         // 金蝶 核算项目: `供应商---某超市` or `客户---A;职员---张三`.
         for item in self.cell(cells, Col::Aux).split([';', '；', ',']) {
             let Some((kind, name)) = item.split_once("---").or_else(|| item.split_once("--"))
             else {
                 if payee.is_empty() && !item.trim().is_empty() {
-                    payee = item.trim().to_string();
+                    payee = item.trim();
                 }
                 continue;
             };
             let (kind, name) = (kind.trim(), name.trim().trim_start_matches('-').trim());
             if kind.contains("职员") || kind.contains("人员") {
                 if staff.is_empty() {
-                    staff = name.to_string();
+                    staff = name;
                 }
             } else if payee.is_empty() && !kind.contains("部门") && !kind.contains("项目") {
-                payee = name.to_string();
+                payee = name;
             }
         }
         (payee, staff)

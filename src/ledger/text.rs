@@ -51,6 +51,8 @@ struct Lines<R> {
     /// The previous line ended with `\r`: a `\n` right after it belongs to it.
     skip_lf: bool,
     next_number: u64,
+    /// A line buffer handed back after use, so most lines need no allocation.
+    spare: Vec<u8>,
 }
 
 impl<R: Read> Lines<R> {
@@ -63,6 +65,7 @@ impl<R: Read> Lines<R> {
             eof: false,
             skip_lf: false,
             next_number: 1,
+            spare: Vec::new(),
         }
     }
 
@@ -92,7 +95,8 @@ impl<R: Read> Lines<R> {
     }
 
     fn next_line(&mut self) -> io::Result<Option<RawLine>> {
-        let mut bytes = Vec::new();
+        let mut bytes = std::mem::take(&mut self.spare);
+        bytes.clear();
         let mut total: u64 = 0;
         let mut overlong = false;
         let mut started = false;
@@ -215,8 +219,8 @@ fn decode(raw: &[u8], decoding: LineDecoding) -> (std::borrow::Cow<'_, str>, Iss
 /// Field splitting state, carried across the lines of one quoted record.
 #[derive(Default)]
 struct Splitter {
-    /// The record's bytes, fields back to back.
-    rec: Vec<u8>,
+    /// The record's text, fields back to back.
+    rec: String,
     /// End offset of each completed field in `rec`.
     ends: Vec<usize>,
     in_quotes: bool,
@@ -239,53 +243,61 @@ impl Splitter {
     }
 
     /// Splits one decoded line; returns true when the record is complete (no open quote).
+    /// The delimiter and quotes are ASCII, so every cut falls between characters and the
+    /// text is copied in runs, never re-validated.
     fn feed(&mut self, line: &str, delimiter: u8, continuation: bool) -> bool {
         let bytes = line.as_bytes();
         self.quoted_delims = 0;
         if !self.in_quotes && !bytes.contains(&b'"') {
             // Fast path: no quoting on this line.
-            for (i, field) in bytes.split(|&b| b == delimiter).enumerate() {
+            for (i, field) in line.split(char::from(delimiter)).enumerate() {
                 if i > 0 {
                     self.ends.push(self.rec.len());
                 }
-                self.rec.extend_from_slice(field);
+                self.rec.push_str(field);
             }
             self.ends.push(self.rec.len());
             self.field_began = false;
             return true;
         }
+        // `run`: start of the text read but not yet copied to `rec`.
+        let mut run = 0;
         let mut i = 0;
         while i < bytes.len() {
             let b = bytes[i];
             if self.in_quotes {
                 if b == b'"' {
+                    self.rec.push_str(&line[run..i]);
                     if bytes.get(i + 1) == Some(&b'"') {
-                        self.rec.push(b'"');
+                        self.rec.push('"');
                         i += 2;
+                        run = i;
                         continue;
                     }
                     self.in_quotes = false;
-                } else {
-                    if b == delimiter && continuation {
-                        self.quoted_delims += 1;
-                    }
-                    self.rec.push(b);
+                    run = i + 1;
+                } else if b == delimiter && continuation {
+                    self.quoted_delims += 1;
                 }
             } else if b == delimiter {
+                self.rec.push_str(&line[run..i]);
                 self.ends.push(self.rec.len());
                 self.field_began = false;
+                run = i + 1;
             } else if b == b'"' && !self.field_began {
+                self.rec.push_str(&line[run..i]);
                 self.in_quotes = true;
                 self.field_began = true;
                 self.quote_field = self.ends.len() + 1;
+                run = i + 1;
             } else {
                 self.field_began = true;
-                self.rec.push(b);
             }
             i += 1;
         }
+        self.rec.push_str(&line[run..]);
         if self.in_quotes {
-            self.rec.push(b'\n');
+            self.rec.push('\n');
             false
         } else {
             self.ends.push(self.rec.len());
@@ -294,10 +306,10 @@ impl Splitter {
         }
     }
 
-    fn fields(&self) -> impl Iterator<Item = &[u8]> {
+    fn fields(&self) -> impl Iterator<Item = &str> {
         let mut start = 0;
         self.ends.iter().map(move |&end| {
-            let field = &self.rec[start..end];
+            let field = self.rec.get(start..end).unwrap_or("");
             start = end;
             field
         })
@@ -306,7 +318,7 @@ impl Splitter {
 
 /// Records of a delimited text stream.
 pub struct TextRecords<'a> {
-    lines: Lines<Box<dyn Read + 'a>>,
+    lines: Lines<Box<dyn Read + Send + 'a>>,
     decoding: LineDecoding,
     delimiter: u8,
     /// Lines read ahead while looking for a closing quote, to be read again on their own.
@@ -321,7 +333,7 @@ pub struct TextRecords<'a> {
 }
 
 impl<'a> TextRecords<'a> {
-    pub fn new(input: Box<dyn Read + 'a>, decoding: LineDecoding, delimiter: u8) -> Self {
+    pub fn new(input: Box<dyn Read + Send + 'a>, decoding: LineDecoding, delimiter: u8) -> Self {
         TextRecords {
             lines: Lines::new(input),
             decoding,
@@ -414,6 +426,9 @@ impl<'a> TextRecords<'a> {
             }
             self.joined_lines += consumed.len() as u64;
         }
+        if first.bytes.capacity() <= 4096 {
+            self.lines.spare = first.bytes;
+        }
         Ok(Some((number, self.fill_cells(cells, issue))))
     }
 
@@ -436,16 +451,16 @@ impl<'a> TextRecords<'a> {
         }
         let mut first_bad: Option<usize> = None;
         let mut first_nul: Option<usize> = None;
-        for (idx, field) in self.splitter.fields().enumerate() {
-            // Valid UTF-8: the splitter only removes ASCII quotes and splits at ASCII
-            // delimiters of decoded text.
-            let text = String::from_utf8_lossy(field);
+        // Rare characters, looked for once per record rather than once per cell.
+        let has_bom = self.splitter.rec.contains('\u{FEFF}');
+        let has_nul = self.splitter.rec.as_bytes().contains(&0);
+        for (idx, text) in self.splitter.fields().enumerate() {
             let cell = &mut cells[idx];
             cell.clear();
-            if text.contains('\u{FEFF}') {
+            if has_bom && text.contains('\u{FEFF}') {
                 cell.extend(text.chars().filter(|&c| c != '\u{FEFF}'));
             } else {
-                cell.push_str(&text);
+                cell.push_str(text);
             }
             let bad = match issue {
                 Issue::None => false,
@@ -455,7 +470,7 @@ impl<'a> TextRecords<'a> {
             if bad && first_bad.is_none() {
                 first_bad = Some(idx);
             }
-            if first_nul.is_none() && cell.contains('\0') {
+            if has_nul && first_nul.is_none() && cell.contains('\0') {
                 first_nul = Some(idx);
             }
         }

@@ -298,6 +298,29 @@ pub fn date_from_parts(year: &str, month: &str, day: &str) -> Result<NaiveDate, 
 }
 
 /// Normalises a voucher number: `记-0001`, `记 - 1`, `记1`, `1` → `记-1` / `1`.
+/// True when `normalize_voucher("", text)` is `text` itself (`记-123`, `123`): the
+/// common case, interned as it is without building the normalised copy.
+pub fn is_canonical_voucher(text: &str) -> bool {
+    let Some(first_digit) = text.bytes().position(|b| b.is_ascii_digit()) else {
+        return false;
+    };
+    let (prefix, digits) = text.split_at(first_digit);
+    if !digits.bytes().all(|b| b.is_ascii_digit()) || (digits.starts_with('0') && digits != "0") {
+        return false;
+    }
+    if prefix.is_empty() {
+        return true;
+    }
+    let Some(word) = prefix.strip_suffix('-') else {
+        return false;
+    };
+    !word.is_empty()
+        && !word.ends_with(['-', '_', '字', '#', '第'])
+        && word.chars().all(|c| {
+            !c.is_whitespace() && !('\u{FF01}'..='\u{FF5E}').contains(&c) && c != '\u{3000}'
+        })
+}
+
 pub fn normalize_voucher(word: &str, number: &str) -> String {
     let word = to_half_width(word.trim()).into_owned();
     let number = to_half_width(number.trim()).into_owned();
@@ -337,6 +360,38 @@ pub fn normalize_voucher(word: &str, number: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn canonical_vouchers_are_their_own_normal_form() {
+        for text in ["记-123", "123", "0", "收-7", "记账凭证-45", "银付-1"] {
+            assert!(is_canonical_voucher(text), "{text}");
+            assert_eq!(normalize_voucher("", text), text);
+        }
+        for text in [
+            "记-0123",
+            "记 -1",
+            "记123",
+            "记-12号",
+            "记字-3",
+            "记_-3",
+            "",
+            "记-",
+            "１２",
+            "记-1.0",
+            "第-3",
+        ] {
+            assert!(!is_canonical_voucher(text), "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn canonical_check_agrees_with_normalize(text in "[记收付转字第号 _#\\-０-９0-9a-z\u{3000}]{0,8}") {
+            if is_canonical_voucher(&text) {
+                proptest::prop_assert_eq!(normalize_voucher("", &text), text);
+            }
+        }
+    }
 
     #[test]
     fn amounts() {

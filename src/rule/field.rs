@@ -295,6 +295,23 @@ pub fn get<'a>(field: Field, row: &Row, file: &'a LedgerFile) -> Value<'a> {
     }
 }
 
+/// The interned string behind a text field of `row`, for per-string caches; `None` for
+/// fields that are not interned (numbers, dates, direction, file).
+pub fn sym(field: Field, row: &Row) -> Option<crate::ledger::Sym> {
+    match field {
+        Field::Voucher => Some(row.voucher),
+        Field::Summary => Some(row.summary),
+        Field::AccountCode => Some(row.account_code),
+        Field::Account => Some(row.account),
+        Field::Payee => Some(row.payee),
+        Field::Handler => Some(row.handler),
+        Field::Department => Some(row.department),
+        Field::Project => Some(row.project),
+        Field::Unit => Some(row.unit),
+        _ => None,
+    }
+}
+
 /// The text of a field for a message placeholder; money is shown with 千分位, a blank
 /// field as （未填）.
 pub fn placeholder(field: Field, row: &Row, file: &LedgerFile) -> String {

@@ -150,6 +150,8 @@ pub struct HitCache<'a> {
     /// The `text` hits of the last row asked for (all rules ask about the same row in turn).
     text_key: Option<(Sym, Sym, Sym)>,
     text_hits: Vec<u32>,
+    /// `LIKE` results of `[match].where` conditions, per pattern and string.
+    pub like: super::sql::LikeMemo,
 }
 
 impl<'a> HitCache<'a> {
@@ -161,6 +163,7 @@ impl<'a> HitCache<'a> {
             account_class: vec![0; file.strings.len()],
             text_key: None,
             text_hits: Vec::new(),
+            like: Default::default(),
         }
     }
 

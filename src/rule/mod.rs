@@ -198,7 +198,7 @@ impl Rule {
             matched.extend(cond.check(&found)?);
         }
         if let Some(condition) = &self.condition
-            && !condition.is_true(row, file)
+            && !condition.is_true(row, file, &mut hits.like)
         {
             return None;
         }

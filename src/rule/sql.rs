@@ -563,6 +563,8 @@ fn coerce(expr: Expr, ty: Ty, want: Ty) -> Result<Expr, String> {
 /// `'%a%a%a…%b'` on a long summary costs one pass per segment at most.
 #[derive(Clone, Debug)]
 pub struct LikePattern {
+    /// Process-wide id, the key of [`LikeMemo`].
+    id: u32,
     /// The `%`-separated segments as plain text, when the pattern has no `_`: matched
     /// with substring search (linear too), no per-call allocation.
     plain: Option<Vec<String>>,
@@ -674,7 +676,9 @@ impl LikePattern {
             })
             .collect();
         let plain = (!text.contains('_')).then(|| text.split('%').map(str::to_string).collect());
+        static NEXT_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         LikePattern {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             plain,
             anchored_start: !text.starts_with('%'),
             anchored_end: !text.ends_with('%'),
@@ -746,13 +750,37 @@ impl LikePattern {
     }
 }
 
+/// Results of `LIKE` on interned text fields, per pattern and distinct string: a
+/// ledger repeats the same summaries and accounts, so each pattern runs once per string
+/// of a file, not once per row. Belongs to one file (symbols are per file).
+#[derive(Default)]
+pub struct LikeMemo {
+    /// Pattern id → per symbol: 0 not yet known, 1 no match, 2 match.
+    results: rustc_hash::FxHashMap<u32, Vec<u8>>,
+}
+
+impl LikeMemo {
+    fn matches(&mut self, pattern: &LikePattern, sym: crate::ledger::Sym, text: &str) -> bool {
+        let slots = self.results.entry(pattern.id).or_default();
+        let idx = sym.0 as usize;
+        if idx >= slots.len() {
+            slots.resize(idx + 1, 0);
+        }
+        if slots[idx] == 0 {
+            slots[idx] = 1 + u8::from(pattern.matches(text));
+        }
+        slots[idx] == 2
+    }
+}
+
 impl Expr {
-    /// True when the condition holds for `row` (NULL counts as false).
-    pub fn is_true(&self, row: &Row, file: &LedgerFile) -> bool {
-        matches!(self.eval(row, file), Value::Bool(true))
+    /// True when the condition holds for `row` (NULL counts as false). `memo` must
+    /// belong to `file`.
+    pub fn is_true(&self, row: &Row, file: &LedgerFile, memo: &mut LikeMemo) -> bool {
+        matches!(self.eval(row, file, memo), Value::Bool(true))
     }
 
-    fn eval<'a>(&self, row: &Row, file: &'a LedgerFile) -> Value<'a> {
+    fn eval<'a>(&self, row: &Row, file: &'a LedgerFile, memo: &mut LikeMemo) -> Value<'a> {
         match self {
             Expr::Field(f) => field::get(*f, row, file),
             Expr::Text(t) => Value::Text(std::borrow::Cow::Owned(t.clone())),
@@ -760,7 +788,7 @@ impl Expr {
             Expr::Date(d) => Value::Date(*d),
             Expr::Bool(b) => Value::Bool(*b),
             Expr::Null => Value::Null,
-            Expr::Not(inner) => match inner.eval(row, file) {
+            Expr::Not(inner) => match inner.eval(row, file, memo) {
                 Value::Bool(b) => Value::Bool(!b),
                 _ => Value::Null,
             },
@@ -768,7 +796,7 @@ impl Expr {
             Expr::All(items) => {
                 let mut null = false;
                 for item in items {
-                    match item.eval(row, file) {
+                    match item.eval(row, file, memo) {
                         Value::Bool(false) => return Value::Bool(false),
                         Value::Bool(true) => {}
                         _ => null = true,
@@ -779,7 +807,7 @@ impl Expr {
             Expr::Any(items) => {
                 let mut null = false;
                 for item in items {
-                    match item.eval(row, file) {
+                    match item.eval(row, file, memo) {
                         Value::Bool(true) => return Value::Bool(true),
                         Value::Bool(false) => {}
                         _ => null = true,
@@ -791,31 +819,39 @@ impl Expr {
                     Value::Bool(false)
                 }
             }
-            Expr::Cmp(op, l, r) => compare(*op, &l.eval(row, file), &r.eval(row, file)),
+            Expr::Cmp(op, l, r) => compare(*op, &l.eval(row, file, memo), &r.eval(row, file, memo)),
             Expr::Like {
                 expr,
                 pattern,
                 negated,
-            } => match expr.eval(row, file) {
-                Value::Text(t) => Value::Bool(pattern.matches(&t) != *negated),
-                _ => Value::Null,
-            },
+            } => {
+                if let Expr::Field(f) = expr.as_ref()
+                    && let Some(sym) = field::sym(*f, row)
+                {
+                    let found = memo.matches(pattern, sym, file.strings.get(sym));
+                    return Value::Bool(found != *negated);
+                }
+                match expr.eval(row, file, memo) {
+                    Value::Text(t) => Value::Bool(pattern.matches(&t) != *negated),
+                    _ => Value::Null,
+                }
+            }
             Expr::InList {
                 expr,
                 list,
                 negated,
             } => {
-                let v = expr.eval(row, file);
+                let v = expr.eval(row, file, memo);
                 if v == Value::Null {
                     return Value::Null;
                 }
-                let found = list
-                    .iter()
-                    .any(|item| compare(CmpOp::Eq, &v, &item.eval(row, file)) == Value::Bool(true));
+                let found = list.iter().any(|item| {
+                    compare(CmpOp::Eq, &v, &item.eval(row, file, memo)) == Value::Bool(true)
+                });
                 Value::Bool(found != *negated)
             }
             Expr::IsNull { expr, negated } => {
-                let v = expr.eval(row, file);
+                let v = expr.eval(row, file, memo);
                 let is_null = match &v {
                     Value::Null => true,
                     Value::Text(t) => t.is_empty(),
@@ -823,7 +859,7 @@ impl Expr {
                 };
                 Value::Bool(is_null != *negated)
             }
-            Expr::Arith(op, l, r) => match (l.eval(row, file), r.eval(row, file)) {
+            Expr::Arith(op, l, r) => match (l.eval(row, file, memo), r.eval(row, file, memo)) {
                 (Value::Number(a), Value::Number(b)) => {
                     let n = match op {
                         ArithOp::Add => a + b,
@@ -836,11 +872,11 @@ impl Expr {
                 }
                 _ => Value::Null,
             },
-            Expr::Neg(inner) => match inner.eval(row, file) {
+            Expr::Neg(inner) => match inner.eval(row, file, memo) {
                 Value::Number(n) => Value::Number(-n),
                 _ => Value::Null,
             },
-            Expr::Func(func, arg) => match (func, arg.eval(row, file)) {
+            Expr::Func(func, arg) => match (func, arg.eval(row, file, memo)) {
                 (Func::Length, Value::Text(t)) => Value::Number(t.chars().count() as f64),
                 (Func::Lower, Value::Text(t)) => {
                     Value::Text(std::borrow::Cow::Owned(t.to_lowercase()))

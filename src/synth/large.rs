@@ -1,5 +1,6 @@
 //! The benchmark generator: one big generic-layout CSV (with a 单位名称
-//! column, 50 units, 2022–2025, balanced vouchers, ~1% planted anomalies),
+//! column, one union per ~8,000 rows (50 at least, so about 2,000 lines a union a
+//! year), 2022–2025, balanced vouchers, ~1% planted anomalies),
 //! streamed in constant memory. Every string is encoded once up front, so
 //! the per-row work is byte copies and integer formatting.
 
@@ -36,8 +37,11 @@ struct Enc {
     voucher_prefix: Vec<u8>,
 }
 
+/// Rows per union: a grassroots union books about 2,000 lines a year (four years here).
+const ROWS_PER_UNIT: u64 = 8_000;
+
 impl Enc {
-    fn new(encoding: LargeEncoding) -> io::Result<Enc> {
+    fn new(encoding: LargeEncoding, rows: u64) -> io::Result<Enc> {
         let enc = |s: &str| -> io::Result<Vec<u8>> {
             debug_assert!(!s.contains([',', '"', '\n']), "CSV-unsafe text: {s}");
             match encoding {
@@ -69,7 +73,7 @@ impl Enc {
             anomalies: ANOMALIES.iter().map(tpl).collect::<io::Result<_>>()?,
             bank: acct(bank.code, bank.leaf())?,
             cash: acct(cash.code, cash.leaf())?,
-            units: large_units()
+            units: large_units((rows / ROWS_PER_UNIT).max(50) as usize)
                 .iter()
                 .map(|u| enc(u))
                 .collect::<io::Result<_>>()?,
@@ -194,7 +198,7 @@ const SPAN_DAYS: u64 = 1461;
 
 /// Stream `rows` data rows (plus a header) to `path`; returns bytes written.
 pub fn write_large(path: &Path, rows: u64, seed: u64, encoding: LargeEncoding) -> io::Result<u64> {
-    let e = Enc::new(encoding)?;
+    let e = Enc::new(encoding, rows)?;
     let mut rng = Rng::fork(seed, 0x1A26E);
     let mut file = File::create(path)?;
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 20);

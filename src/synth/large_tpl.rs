@@ -71,7 +71,8 @@ pub const LEGIT: &[Tpl] = &[
     t("端午节慰问品", Acct::MemberActivity, Kind::Pay, 5_000, 40_000, SUPERMARKETS),
     t("发放会员生日蛋糕券", Acct::MemberActivity, Kind::Pay, 2_000, 12_000, CAKE_SHOPS),
     t("会员生病住院慰问金", Acct::MemberActivity, Kind::Cash, 500, 500, NONE),
-    t("会员结婚慰问金", Acct::MemberActivity, Kind::Cash, 500, 500, NONE),
+    // 结婚、生育: 慰问品 in kind (全总 2017 办法); cash would be a NEG-009 finding.
+    t("会员结婚慰问品", Acct::MemberActivity, Kind::Pay, 300, 1_000, GIFT_TRADERS),
     t("会员退休纪念品", Acct::MemberActivity, Kind::Pay, 500, 3_000, GIFT_TRADERS),
     t("困难职工帮扶", Acct::Hardship, Kind::Pay, 2_000, 5_000, NONE),
     t("春节送温暖慰问困难职工", Acct::Warmth, Kind::Pay, 1_000, 3_000, NONE),

@@ -182,16 +182,62 @@ pub const WEALTH_BANK: &str = "兴农商业银行";
 pub const MUTUAL_AID: &str = "市职工互助保障会";
 pub const CITY_FEDERATION: &str = "市总工会";
 
-/// Fifty unit names for the benchmark file: every city with every employer.
-pub fn large_units() -> Vec<String> {
+/// Grassroots unions of the benchmark file: `count` names (at least 1, at most 2,500),
+/// city × district × employer, so a 10-million-row file spread over 1,250 unions has
+/// each union's ledger at a realistic size.
+pub fn large_units(count: usize) -> Vec<String> {
     const CITIES: [&str; 10] = [
         "江城", "临川", "东平", "安宁", "青阳", "河西", "南湖", "北塘", "望江", "兴华",
     ];
-    const EMPLOYERS: [&str; 5] = ["第一中学", "人民医院", "供电公司", "建设集团", "机械制造厂"];
-    let mut out = Vec::with_capacity(50);
-    for city in CITIES {
+    const DISTRICTS: [&str; 10] = [
+        "",
+        "城东",
+        "城西",
+        "城南",
+        "城北",
+        "高新区",
+        "开发区",
+        "新城",
+        "老城",
+        "港区",
+    ];
+    const EMPLOYERS: [&str; 25] = [
+        "第一中学",
+        "人民医院",
+        "供电公司",
+        "建设集团",
+        "机械制造厂",
+        "实验小学",
+        "中医院",
+        "自来水公司",
+        "公交公司",
+        "税务局",
+        "第二中学",
+        "妇幼保健院",
+        "燃气公司",
+        "粮食储备库",
+        "邮政分公司",
+        "职业技术学院",
+        "疾控中心",
+        "热力公司",
+        "物流集团",
+        "纺织厂",
+        "图书馆",
+        "市场监管局",
+        "交通运输局",
+        "农商银行",
+        "化工厂",
+    ];
+    let count = count.clamp(1, CITIES.len() * DISTRICTS.len() * EMPLOYERS.len());
+    let mut out = Vec::with_capacity(count);
+    'all: for district in DISTRICTS {
         for employer in EMPLOYERS {
-            out.push(format!("{city}{employer}工会"));
+            for city in CITIES {
+                if out.len() == count {
+                    break 'all;
+                }
+                out.push(format!("{city}{district}{employer}工会"));
+            }
         }
     }
     out
