@@ -958,7 +958,7 @@ mod tests {
         );
         let lossy = String::from_utf8_lossy(&text);
         let (gbk, _, _) = encoding_rs::GBK.encode(&lossy);
-        assert!(gbk.len() > 100_000);
+        assert!(gbk.len() > 50_000, "{}", gbk.len());
         same(
             text_events(&gbk, encoding_rs::GBK, false, usize::MAX),
             text_events(&gbk, encoding_rs::GBK, true, usize::MAX),
