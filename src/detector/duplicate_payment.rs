@@ -85,10 +85,12 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         return;
     }
     // Near form: same payee and summary, amounts within the tolerance but not equal.
-    let near = group_by(unit.candidates.iter().filter_map(|&r| {
-        (ctx.row(r).debit > 0 && !ctx.payee(r).is_empty())
-            .then(|| ((ctx.payee(r), ctx.summary(r)), r))
-    }));
+    let near = group_by(
+        unit.candidates
+            .iter()
+            .filter(|&&r| ctx.row(r).debit > 0 && !ctx.payee(r).is_empty())
+            .map(|&r| ((ctx.payee(r), ctx.summary(r)), r)),
+    );
     for ((payee, _), rows) in &near {
         let mut used = vec![false; rows.len()];
         for i in 0..rows.len() {

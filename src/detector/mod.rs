@@ -188,7 +188,7 @@ pub fn group_by<K: std::hash::Hash + Ord + Copy>(
         });
         groups[slot].1.push(r);
     }
-    groups.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    groups.sort_unstable_by_key(|group| group.0);
     groups
 }
 
