@@ -234,13 +234,102 @@ pub fn fingerprint(parts: &[&str]) -> String {
 /// Sorts findings deterministically and makes fingerprints unique: identical rows (same
 /// voucher, account, summary, amount …) get `-2`, `-3` … in line order.
 pub fn finalize(findings: &mut [Finding]) {
-    findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
-    for finding in findings.iter_mut() {
-        let count = seen.entry(finding.fingerprint.clone()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
+    // Sort positions, not the (large) findings, then put each finding in place by
+    // following the permutation's cycles (no second copy of the findings).
+    let mut order: Vec<u32> = (0..findings.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        findings[a as usize]
+            .sort_key()
+            .cmp(&findings[b as usize].sort_key())
+    });
+    let mut placed = vec![false; findings.len()];
+    for start in 0..findings.len() {
+        let mut k = start;
+        while !placed[k] {
+            placed[k] = true;
+            let from = order[k] as usize;
+            if from == start {
+                break;
+            }
+            // Position k takes the finding at `from`; the one from `start` moves on.
+            findings.swap(k, from);
+            k = from;
+        }
+    }
+    // The n-th finding with a fingerprint (n ≥ 2) gets `-n`.
+    let mut seen: rustc_hash::FxHashMap<&str, u32> = Default::default();
+    let counts: Vec<u32> = findings
+        .iter()
+        .map(|f| {
+            let count = seen.entry(f.fingerprint.as_str()).or_insert(0);
+            *count += 1;
+            *count
+        })
+        .collect();
+    drop(seen);
+    for (finding, count) in findings.iter_mut().zip(counts) {
+        if count > 1 {
             finding.fingerprint = format!("{}-{count}", finding.fingerprint);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(unit: &str, file: &str, line: u64, rule: &str, fingerprint: &str) -> Finding {
+        Finding {
+            rule_id: rule.to_string(),
+            severity: Severity::High,
+            status: Status::Active,
+            title: String::new(),
+            message: format!("{unit}{file}{line}{rule}"),
+            basis: String::new(),
+            unit: unit.to_string(),
+            file: file.to_string(),
+            sheet: None,
+            line,
+            voucher: String::new(),
+            date: String::new(),
+            account: String::new(),
+            summary: String::new(),
+            payee: String::new(),
+            amount: String::new(),
+            fingerprint: fingerprint.to_string(),
+            period: None,
+            evidence: Vec::new(),
+            baseline: None,
+            exception_note: None,
+            sheet_index: 0,
+            amount_fen: 0,
+        }
+    }
+
+    proptest::proptest! {
+        /// `finalize` (sort positions, then cycles) gives what a plain stable sort and a
+        /// counting pass give.
+        #[test]
+        fn finalize_matches_a_plain_sort(
+            items in proptest::collection::vec((0u8..3, 0u8..2, 0u64..6, 0u8..3, 0u8..4), 0..60)
+        ) {
+            let mut got: Vec<Finding> = items
+                .iter()
+                .map(|&(u, f, l, r, p)| finding(&format!("u{u}"), &format!("f{f}"), l, &format!("R{r}"), &format!("{p:016x}")))
+                .collect();
+            let mut want = got.clone();
+            want.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            let mut seen = std::collections::HashMap::new();
+            for f in &mut want {
+                let n = seen.entry(f.fingerprint.clone()).or_insert(0);
+                *n += 1;
+                if *n > 1 {
+                    f.fingerprint = format!("{}-{n}", f.fingerprint);
+                }
+            }
+            finalize(&mut got);
+            let show = |v: &[Finding]| v.iter().map(|f| format!("{} {} {}", f.message, f.fingerprint, f.line)).collect::<Vec<_>>();
+            proptest::prop_assert_eq!(show(&got), show(&want));
         }
     }
 }

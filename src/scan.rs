@@ -78,20 +78,27 @@ pub fn scan_rows(rules: &RuleSet, file: &LedgerFile) -> Vec<Finding> {
 /// order of `rules.rules`) the indices of its candidate rows. Keyword hits are computed
 /// once per distinct string and shared by all rules.
 ///
-/// A large file is cut into blocks of rows scanned in parallel (each worker with its own
-/// hit cache); blocks are put back in row order, so the result does not depend on the
-/// number of threads.
+/// A large file is cut into one block of rows per worker thread, scanned in parallel,
+/// each with its own hit cache (sized by the file's distinct strings, so few of them);
+/// blocks are put back in row order, so the result does not depend on the number of
+/// threads.
 pub fn scan_file(rules: &RuleSet, file: &LedgerFile) -> (Vec<Finding>, Vec<Vec<u32>>) {
-    /// Rows per parallel block: large enough that a block costs far more than a task.
-    const BLOCK: usize = 32 * 1024;
+    /// Below this many rows per block, splitting costs more than it saves.
+    const MIN_BLOCK: usize = 32 * 1024;
+    let block = file
+        .rows
+        .len()
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(MIN_BLOCK);
+    let index = RuleIndex::new(rules);
     let blocks: Vec<(Vec<Finding>, Vec<Vec<u32>>)> = file
         .rows
-        .par_chunks(BLOCK)
+        .par_chunks(block)
         .enumerate()
-        .map_init(
-            || HitCache::new(&rules.keywords, file),
-            |hits, (block, rows)| scan_block(rules, file, hits, block * BLOCK, rows),
-        )
+        .map(|(number, rows)| {
+            let mut hits = HitCache::new(&rules.keywords, file);
+            scan_block(rules, &index, file, &mut hits, number * block, rows)
+        })
         .collect();
     let mut findings = Vec::new();
     let mut candidates: Vec<Vec<u32>> = vec![Vec::new(); rules.rules.len()];
@@ -104,9 +111,74 @@ pub fn scan_file(rules: &RuleSet, file: &LedgerFile) -> (Vec<Finding>, Vec<Vec<u
     (findings, candidates)
 }
 
+/// Which rules can match a row, from the keywords found in it: a rule whose keyword
+/// condition needs a hit (`any`, `all`, `groups`) is only tried on rows where one of its
+/// keywords occurs; the others (scope and `where` only, `none` only) on every row. Most
+/// rows contain no keyword, so most keyword rules are never tried on them. A filter
+/// only: [`Rule::check`] still decides.
+struct RuleIndex {
+    /// Rules tried on every row.
+    always: Vec<usize>,
+    /// Keyword id → rules that need it or one of its siblings.
+    by_keyword: Vec<Vec<usize>>,
+}
+
+impl RuleIndex {
+    fn new(rules: &RuleSet) -> RuleIndex {
+        let mut index = RuleIndex {
+            always: Vec::new(),
+            by_keyword: vec![Vec::new(); rules.keywords.keywords.len()],
+        };
+        for (rule_idx, rule) in rules.rules.iter().enumerate() {
+            let needed = rule.keywords.iter().find(|cond| {
+                !cond.any.is_empty() || !cond.all.is_empty() || !cond.groups.is_empty()
+            });
+            match needed {
+                // A condition on no field never matches: the rule is never tried.
+                Some(cond) if cond.field.is_none() => {}
+                Some(cond) => {
+                    let ids = cond
+                        .any
+                        .iter()
+                        .chain(&cond.all)
+                        .chain(cond.groups.iter().flatten());
+                    for &id in ids {
+                        if let Some(list) = index.by_keyword.get_mut(id as usize)
+                            && list.last() != Some(&rule_idx)
+                        {
+                            list.push(rule_idx);
+                        }
+                    }
+                }
+                None => index.always.push(rule_idx),
+            }
+        }
+        index
+    }
+
+    /// The rules to try on `row`, ascending, into `out`.
+    fn rules_for(&self, row: &crate::ledger::Row, hits: &mut HitCache, out: &mut Vec<usize>) {
+        out.clear();
+        out.extend_from_slice(&self.always);
+        let before = out.len();
+        for sym in [row.summary, row.payee, row.account] {
+            for &id in hits.hits(sym) {
+                if let Some(list) = self.by_keyword.get(id as usize) {
+                    out.extend_from_slice(list);
+                }
+            }
+        }
+        if out.len() > before {
+            out.sort_unstable();
+            out.dedup();
+        }
+    }
+}
+
 /// Row findings and detector candidates of `rows`, the rows of `file` from index `first`.
 fn scan_block(
     rules: &RuleSet,
+    index: &RuleIndex,
     file: &LedgerFile,
     hits: &mut HitCache,
     first: usize,
@@ -114,8 +186,11 @@ fn scan_block(
 ) -> (Vec<Finding>, Vec<Vec<u32>>) {
     let mut findings = Vec::new();
     let mut candidates: Vec<Vec<u32>> = vec![Vec::new(); rules.rules.len()];
+    let mut to_try: Vec<usize> = Vec::new();
     for (offset, row) in rows.iter().enumerate() {
-        for (rule_idx, rule) in rules.rules.iter().enumerate() {
+        index.rules_for(row, hits, &mut to_try);
+        for &rule_idx in &to_try {
+            let rule = &rules.rules[rule_idx];
             let Some(ids) = rule.check(row, file, hits) else {
                 continue;
             };
@@ -145,11 +220,24 @@ pub fn scan(
     let results: Vec<PerFile> = inputs
         .par_iter()
         .map(|input| {
-            let res = read_file(&input.path, &input.display, opts);
+            let started = std::time::Instant::now();
+            let mut res = read_file(&input.path, &input.display, opts);
+            let read = started.elapsed();
+            if let Ok(file) = &mut res {
+                group_rows_by_unit(file);
+            }
+            let grouped = started.elapsed();
             let (findings, candidates) = match &res {
                 Ok(file) => scan_file(rules, file),
                 Err(_) => (Vec::new(), Vec::new()),
             };
+            tracing::debug!(
+                file = %input.display,
+                read_ms = read.as_millis() as u64,
+                group_ms = (grouped - read).as_millis() as u64,
+                rules_ms = (started.elapsed() - grouped).as_millis() as u64,
+                "file read and scanned"
+            );
             progress.inc(1);
             (res, findings, candidates)
         })
@@ -166,6 +254,7 @@ pub fn scan(
         }
         outcome.findings.append(&mut findings);
     }
+    let started = std::time::Instant::now();
     let (mut findings, notes) = run_detectors(
         rules,
         &outcome.files,
@@ -173,23 +262,50 @@ pub fn scan(
         Calendar::builtin(),
         refs,
     );
+    let detectors = started.elapsed();
     outcome.findings.append(&mut findings);
     outcome.notes = notes;
     finding::finalize(&mut outcome.findings);
+    tracing::debug!(
+        detectors_ms = detectors.as_millis() as u64,
+        finalize_ms = (started.elapsed() - detectors).as_millis() as u64,
+        findings = outcome.findings.len(),
+        "detectors run, findings sorted"
+    );
     outcome
+}
+
+/// Puts each unit's rows of `file` together, in their order in the file (a stable sort by
+/// unit symbol). Detectors walk the rows unit by unit; a ledger that interleaves many
+/// units (a federation's combined export) would otherwise have every row access land
+/// far from the last one. Row order carries no meaning after reading: findings are
+/// sorted by unit, file, sheet and line, and detectors sort each unit's rows by date.
+fn group_rows_by_unit(file: &mut LedgerFile) {
+    if !file.rows.is_sorted_by_key(|r| r.unit) {
+        // Rows are read in (sheet, line) order and no two share both, so this unstable
+        // sort (no scratch copy of the rows) keeps each unit's rows in file order.
+        file.rows
+            .sort_unstable_by_key(|r| (r.unit, r.sheet, r.line));
+    }
 }
 
 /// Every row of every file, by unit, sorted by date.
 fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> Units<'a> {
     let mut rows: BTreeMap<&str, Vec<RowRef>> = BTreeMap::new();
     for (file_idx, file) in ctx.files.iter().enumerate() {
+        // A file names few units: group its rows by unit symbol (no string compares per
+        // row), then merge the groups by name.
+        let mut by_sym: rustc_hash::FxHashMap<crate::ledger::Sym, Vec<RowRef>> = Default::default();
         for (row_idx, row) in file.rows.iter().enumerate() {
-            rows.entry(file.strings.get(row.unit))
+            by_sym.entry(row.unit).or_default().push(RowRef {
+                file: file_idx as u32,
+                row: row_idx as u32,
+            });
+        }
+        for (sym, mut unit_rows) in by_sym {
+            rows.entry(file.strings.get(sym))
                 .or_default()
-                .push(RowRef {
-                    file: file_idx as u32,
-                    row: row_idx as u32,
-                });
+                .append(&mut unit_rows);
         }
     }
     let mut rank: Vec<Vec<(u32, u32)>> = ctx

@@ -144,7 +144,12 @@ impl KeywordSet {
 pub struct HitCache<'a> {
     set: &'a KeywordSet,
     file: &'a LedgerFile,
-    cache: Vec<Option<Box<[u32]>>>,
+    /// Per symbol: 0 not yet looked at, else 1 + the index of its hit list in `lists`
+    /// (4 bytes per distinct string of the file: a big file has millions).
+    slots: Vec<u32>,
+    /// (start, end) of each hit list in `ids`.
+    lists: Vec<(u32, u32)>,
+    ids: Vec<u32>,
     /// Per account symbol: 0 unknown, else 1 + (bit 0: contains 支出, bit 1: contains 收入).
     account_class: Vec<u8>,
     /// The `text` hits of the last row asked for (all rules ask about the same row in turn).
@@ -159,7 +164,9 @@ impl<'a> HitCache<'a> {
         HitCache {
             set,
             file,
-            cache: vec![None; file.strings.len()],
+            slots: vec![0; file.strings.len()],
+            lists: Vec::new(),
+            ids: Vec::new(),
             account_class: vec![0; file.strings.len()],
             text_key: None,
             text_hits: Vec::new(),
@@ -170,10 +177,14 @@ impl<'a> HitCache<'a> {
     /// Keyword ids found in the string `sym` (computed once per string).
     pub fn hits(&mut self, sym: Sym) -> &[u32] {
         let idx = sym.0 as usize;
-        if self.cache[idx].is_none() {
-            self.cache[idx] = Some(self.set.find(self.file.strings.get(sym)).into_boxed_slice());
+        if self.slots[idx] == 0 {
+            let start = self.ids.len() as u32;
+            self.ids.extend(self.set.find(self.file.strings.get(sym)));
+            self.lists.push((start, self.ids.len() as u32));
+            self.slots[idx] = self.lists.len() as u32;
         }
-        self.cache[idx].as_deref().unwrap_or(&[])
+        let (start, end) = self.lists[self.slots[idx] as usize - 1];
+        &self.ids[start as usize..end as usize]
     }
 
     /// Whether an account path names an expense (支出) and an income (收入) account,
