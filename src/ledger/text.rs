@@ -118,7 +118,7 @@ impl<R: Read> Lines<R> {
             }
             started = true;
             let chunk = &self.buf[self.pos..self.len];
-            let end = chunk.iter().position(|&b| b == b'\n' || b == b'\r');
+            let end = memchr::memchr2(b'\n', b'\r', chunk);
             let piece = &chunk[..end.unwrap_or(chunk.len())];
             total += piece.len() as u64;
             if !overlong {
@@ -165,7 +165,11 @@ const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 fn decode(raw: &[u8], decoding: LineDecoding) -> (std::borrow::Cow<'_, str>, Issue) {
     use std::borrow::Cow;
     // A BOM at the start of any line: files concatenated from several exports.
-    let raw = raw.strip_prefix(UTF8_BOM).unwrap_or(raw);
+    let raw = if raw.first() == Some(&UTF8_BOM[0]) {
+        raw.strip_prefix(UTF8_BOM).unwrap_or(raw)
+    } else {
+        raw
+    };
     let (text, issue) = match decoding {
         LineDecoding::Utf8 | LineDecoding::Decoded => match std::str::from_utf8(raw) {
             Ok(text) if decoding == LineDecoding::Decoded && text.contains('\u{FFFD}') => {
@@ -204,6 +208,10 @@ fn decode(raw: &[u8], decoding: LineDecoding) -> (std::borrow::Cow<'_, str>, Iss
             }
         }
     };
+    // U+FEFF starts with byte 0xEF; most lines do not, and skip the comparison.
+    if !text.as_bytes().starts_with(&[0xEF]) {
+        return (text, issue);
+    }
     match text {
         Cow::Borrowed(t) => (
             Cow::Borrowed(t.strip_prefix('\u{FEFF}').unwrap_or(t)),
@@ -248,14 +256,16 @@ impl Splitter {
     fn feed(&mut self, line: &str, delimiter: u8, continuation: bool) -> bool {
         let bytes = line.as_bytes();
         self.quoted_delims = 0;
-        if !self.in_quotes && !bytes.contains(&b'"') {
-            // Fast path: no quoting on this line.
-            for (i, field) in line.split(char::from(delimiter)).enumerate() {
-                if i > 0 {
-                    self.ends.push(self.rec.len());
-                }
-                self.rec.push_str(field);
+        if !self.in_quotes && memchr::memchr(b'"', bytes).is_none() {
+            // Fast path: no quoting on this line. Delimiters are ASCII, so every cut
+            // falls between characters.
+            let mut start = 0;
+            for at in memchr::memchr_iter(delimiter, bytes) {
+                self.rec.push_str(&line[start..at]);
+                self.ends.push(self.rec.len());
+                start = at + 1;
             }
+            self.rec.push_str(&line[start..]);
             self.ends.push(self.rec.len());
             self.field_began = false;
             return true;
