@@ -99,7 +99,7 @@ impl Finding {
                 .map(str::to_string),
             line: row.line,
             voucher: s(row.voucher),
-            date: row.date.format("%Y-%m-%d").to_string(),
+            date: value::date_text(row.date),
             account: s(row.account),
             summary: s(row.summary),
             payee: s(row.payee),
@@ -133,13 +133,17 @@ impl Finding {
         ];
         for r in &hit.rows {
             let (file, row) = row_of(r);
-            key.push(format!(
-                "{}|{}|{}|{}",
-                row.date,
-                file.strings.get(row.voucher),
-                file.strings.get(row.summary),
-                row.amount()
-            ));
+            // `date|voucher|summary|amount`, as the fingerprints have always been made.
+            let (voucher, summary) = (file.strings.get(row.voucher), file.strings.get(row.summary));
+            let mut part = String::with_capacity(voucher.len() + summary.len() + 36);
+            value::push_date(&mut part, row.date);
+            part.push('|');
+            part.push_str(voucher);
+            part.push('|');
+            part.push_str(summary);
+            part.push('|');
+            part.push_str(&row.amount().to_string());
+            key.push(part);
         }
         key[3..].sort_unstable();
         let key_refs: Vec<&str> = key.iter().map(String::as_str).collect();
@@ -194,7 +198,7 @@ impl Finding {
                             .map(str::to_string),
                         line: row.line,
                         voucher: file.strings.get(row.voucher).to_string(),
-                        date: row.date.format("%Y-%m-%d").to_string(),
+                        date: value::date_text(row.date),
                         amount: value::fen_to_decimal(row.amount()),
                     }
                 })

@@ -263,6 +263,10 @@ pub fn scan(
         refs,
     );
     let detectors = started.elapsed();
+    // Append the shorter list to the longer (order does not matter: sorted below).
+    if findings.len() > outcome.findings.len() {
+        std::mem::swap(&mut findings, &mut outcome.findings);
+    }
     outcome.findings.append(&mut findings);
     outcome.notes = notes;
     finding::finalize(&mut outcome.findings);
@@ -453,7 +457,10 @@ pub fn run_detectors(
                 calendar,
                 refs,
             };
-            for (unit, out) in run_units(detector, &ctx, &units, &rule_candidates) {
+            let outputs = run_units(detector, &ctx, &units, &rule_candidates);
+            // Findings are large: one allocation of the right size, no regrowing.
+            findings.reserve_exact(outputs.iter().map(|(_, out)| out.hits.len()).sum());
+            for (unit, out) in outputs {
                 for hit in &out.hits {
                     findings.push(Finding::for_hit(rule, hit, files, &unit));
                 }
@@ -472,7 +479,7 @@ pub fn run_detectors(
             (findings, notes)
         })
         .collect();
-    let mut findings = Vec::new();
+    let mut findings = Vec::with_capacity(per_rule.iter().map(|(f, _)| f.len()).sum());
     let mut notes = Vec::new();
     for (mut f, mut n) in per_rule {
         findings.append(&mut f);

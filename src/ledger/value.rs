@@ -180,9 +180,65 @@ pub fn format_fen(fen: i64) -> String {
 
 /// Formats fen as a plain decimal `1234.56` for machine-readable outputs.
 pub fn fen_to_decimal(fen: i64) -> String {
-    let sign = if fen < 0 { "-" } else { "" };
+    let mut out = String::with_capacity(16);
+    if fen < 0 {
+        out.push('-');
+    }
     let abs = fen.unsigned_abs();
-    format!("{sign}{}.{:02}", abs / 100, abs % 100)
+    push_digits(&mut out, abs / 100);
+    out.push('.');
+    out.push(char::from(b'0' + (abs % 100 / 10) as u8));
+    out.push(char::from(b'0' + (abs % 10) as u8));
+    out
+}
+
+/// Appends `n` in decimal (the formatting machinery is slow for the millions of small
+/// numbers a scan writes into findings).
+fn push_digits(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
+/// Appends `date` as `YYYY-MM-DD`, what `date.to_string()` gives, without the
+/// formatting machinery.
+pub fn push_date(out: &mut String, date: NaiveDate) {
+    use chrono::Datelike;
+    let year = date.year();
+    if !(0..=9999).contains(&year) {
+        out.push_str(&date.to_string());
+        return;
+    }
+    for n in [
+        year as u32 / 100,
+        year as u32 % 100,
+        100,
+        date.month(),
+        100,
+        date.day(),
+    ] {
+        if n == 100 {
+            out.push('-');
+        } else {
+            out.push(char::from(b'0' + (n / 10) as u8));
+            out.push(char::from(b'0' + (n % 10) as u8));
+        }
+    }
+}
+
+/// `date` as `YYYY-MM-DD`.
+pub fn date_text(date: NaiveDate) -> String {
+    let mut out = String::with_capacity(10);
+    push_date(&mut out, date);
+    out
 }
 
 /// Converts an Excel serial day number (1900 date system) into a date.
@@ -385,6 +441,17 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn fast_text_matches_the_formatting_machinery(fen in proptest::num::i64::ANY, day in -800_000i32..4_000_000) {
+            let sign = if fen < 0 { "-" } else { "" };
+            let abs = fen.unsigned_abs();
+            proptest::prop_assert_eq!(fen_to_decimal(fen), format!("{sign}{}.{:02}", abs / 100, abs % 100));
+            if let Some(date) = NaiveDate::from_num_days_from_ce_opt(day) {
+                proptest::prop_assert_eq!(date_text(date), date.to_string());
+                proptest::prop_assert_eq!(date_text(date), date.format("%Y-%m-%d").to_string());
+            }
+        }
+
         #[test]
         fn canonical_check_agrees_with_normalize(text in "[记收付转字第号 _#\\-０-９0-9a-z\u{3000}]{0,8}") {
             if is_canonical_voucher(&text) {
