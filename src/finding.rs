@@ -240,8 +240,9 @@ pub fn fingerprint(parts: &[&str]) -> String {
 pub fn finalize(findings: &mut [Finding]) {
     // Sort positions, not the (large) findings, then put each finding in place by
     // following the permutation's cycles (no second copy of the findings).
+    use rayon::slice::ParallelSliceMut;
     let mut order: Vec<u32> = (0..findings.len() as u32).collect();
-    order.sort_by(|&a, &b| {
+    order.par_sort_by(|&a, &b| {
         findings[a as usize]
             .sort_key()
             .cmp(&findings[b as usize].sort_key())

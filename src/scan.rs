@@ -289,7 +289,7 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
         // Rows are read in (sheet, line) order and no two share both, so this unstable
         // sort (no scratch copy of the rows) keeps each unit's rows in file order.
         file.rows
-            .sort_unstable_by_key(|r| (r.unit, r.sheet, r.line));
+            .par_sort_unstable_by_key(|r| (r.unit, r.sheet, r.line));
     }
 }
 
