@@ -211,7 +211,7 @@ META=$BENCH_DIR/meta.md
     echo "- date: $(date -u +%Y-%m-%dT%H:%MZ); fundwatch $("$BIN" --version | awk '{print $2}') built from $BUILT_FROM"
     echo "- machine: nproc $(nproc); CPU $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); RAM $(free -g | awk '/^Mem:/ {print $2}') GiB; $(uname -sr)"
     echo "- load average (1, 5, 15 min) before measuring: $LOAD_BEFORE; after: $LOAD_AFTER (other work on the machine skews the times)"
-    echo "- DuckDB $DUCKDB_VERSION (Python package), default threads = $(nproc) unless the row says 1 thread; its times include starting Python and importing duckdb (see the import-only row). fundwatch reads and scans one file on one thread (it parallelises across files)."
+    echo "- DuckDB $DUCKDB_VERSION (Python package), default threads = $(nproc) unless the row says 1 thread; its times include starting Python and importing duckdb (see the import-only row). fundwatch reads a large text file on two threads (line splitting and row conversion) and runs rules, detectors and output on rayon's pool (nproc threads)."
     echo "- ledgers: $UTF8 ($UTF8_BYTES bytes), $GBK ($GBK_BYTES bytes), $SMALL ($SMALL_BYTES bytes; $SMALL_ROWS rows); page cache warm"
     echo "- CPU s = user + sys of the run kept; it moves less than wall time when other jobs share the machine (DuckDB's exceeds its wall time: it uses every core)"
     echo "- best of $REPEAT run(s) (at least 3 for the $SMALL_ROWS-row ledger and the DuckDB import-only row); peak = max RSS; 'peak / file size' uses the file the row reads (the UTF-8 ledger for DuckDB)"
