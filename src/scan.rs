@@ -533,3 +533,22 @@ pub fn run_detectors(
     }
     (findings, merge_notes(notes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::RowSet;
+
+    #[test]
+    fn row_sets_iterate_in_order_and_join_by_word() {
+        let mut a = RowSet::for_rows(128);
+        for row in [127, 0, 63, 64, 5] {
+            a.insert(row);
+        }
+        assert_eq!(a.iter().collect::<Vec<_>>(), vec![0, 5, 63, 64, 127]);
+        let mut b = RowSet::for_rows(3);
+        b.insert(2);
+        a.words.extend_from_slice(&b.words);
+        assert_eq!(a.iter().collect::<Vec<_>>(), vec![0, 5, 63, 64, 127, 130]);
+        assert_eq!(RowSet::default().iter().count(), 0);
+    }
+}
