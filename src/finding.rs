@@ -93,10 +93,7 @@ impl Finding {
             basis: rule.basis_text(),
             unit: s(row.unit),
             file: file.display.clone(),
-            sheet: file
-                .sheet_name(row)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string),
+            sheet: file.sheet_label(row),
             line: row.line,
             voucher: s(row.voucher),
             date: value::date_text(row.date),
@@ -192,10 +189,7 @@ impl Finding {
                     let (file, row) = row_of(r);
                     Evidence {
                         file: file.display.clone(),
-                        sheet: file
-                            .sheet_name(row)
-                            .filter(|s| !s.is_empty())
-                            .map(str::to_string),
+                        sheet: file.sheet_label(row),
                         line: row.line,
                         voucher: file.strings.get(row.voucher).to_string(),
                         date: value::date_text(row.date),

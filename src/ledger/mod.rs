@@ -254,6 +254,13 @@ impl LedgerFile {
         self.sheets.get(row.sheet as usize).map(String::as_str)
     }
 
+    /// The sheet a finding names: none for text files (their one sheet has no name).
+    pub fn sheet_label(&self, row: &Row) -> Option<String> {
+        self.sheet_name(row)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    }
+
     /// Units that appear in this file, sorted.
     pub fn units(&self) -> Vec<&str> {
         let mut seen = vec![false; self.strings.len()];

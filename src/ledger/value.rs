@@ -192,20 +192,27 @@ pub fn fen_to_decimal(fen: i64) -> String {
     out
 }
 
-/// Appends `n` in decimal (the formatting machinery is slow for the millions of small
-/// numbers a scan writes into findings).
-fn push_digits(out: &mut String, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
+/// The decimal digits of `n`, written into the end of `buf` (the formatting machinery is
+/// slow for the millions of small numbers a scan writes into findings).
+pub fn decimal_digits(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
     loop {
         at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
+        buf[at] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
             break;
         }
     }
-    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    &buf[at..]
+}
+
+fn push_digits(out: &mut String, n: u64) {
+    out.extend(
+        decimal_digits(n, &mut [0; 20])
+            .iter()
+            .map(|&d| char::from(d)),
+    );
 }
 
 /// Appends `date` as `YYYY-MM-DD`, what `date.to_string()` gives, without the

@@ -91,18 +91,8 @@ impl Enc {
 }
 
 /// Append a non-negative integer in decimal.
-fn push_u64(out: &mut Vec<u8>, mut n: u64) {
-    let mut digits = [0u8; 20];
-    let mut i = digits.len();
-    loop {
-        i -= 1;
-        digits[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[i..]);
+fn push_u64(out: &mut Vec<u8>, n: u64) {
+    out.extend_from_slice(crate::ledger::value::decimal_digits(n, &mut [0; 20]));
 }
 
 /// Append fen as yuan with two decimals.
