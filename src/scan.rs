@@ -74,9 +74,9 @@ pub fn scan_rows(rules: &RuleSet, file: &LedgerFile) -> Vec<Finding> {
     scan_file(rules, file).0
 }
 
-/// One pass over the rows of `file`: row findings, and for each detector rule (in the
-/// order of `rules.rules`) the indices of its candidate rows. Keyword hits are computed
-/// once per distinct string and shared by all rules.
+/// One pass over the rows of `file`: row findings, and for each rule (in the order of
+/// `rules.rules`; empty for row rules) the set of its candidate rows. Keyword hits are
+/// computed once per distinct string and shared by all rules.
 ///
 /// A large file is cut into one block of rows per worker thread, scanned in parallel,
 /// each with its own hit cache (sized by the file's distinct strings, so few of them);

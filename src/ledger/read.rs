@@ -509,10 +509,12 @@ fn same_text(a: &str, b: &str) -> bool {
         .all(|(x, y)| x == y)
 }
 
-/// A column's own small cache in front of the file's interner. The interner of a large
-/// file holds millions of strings (every voucher number), so each lookup in it misses
-/// the CPU caches; most columns repeat a few hundred values, often the same as the line
-/// before, and find them here instead. Same symbols as interning directly.
+/// A column's own small cache in front of the file's interner. Most cells repeat the
+/// cell above (the lines of one voucher share date, voucher, summary, payee, unit):
+/// those are recognised with one comparison, without hashing; other repeats are found in
+/// the column's own table of at most [`ColumnSyms::MAX`] values, which stays small when
+/// the interner grows with a high-cardinality column. Same symbols as interning
+/// directly.
 #[derive(Default)]
 struct ColumnSyms {
     last: Option<(String, super::Sym)>,

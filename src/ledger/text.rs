@@ -344,6 +344,8 @@ pub struct TextRecords<'a> {
 
 impl<'a> TextRecords<'a> {
     pub fn new(input: Box<dyn Read + Send + 'a>, decoding: LineDecoding, delimiter: u8) -> Self {
+        // Fields are cut at the delimiter inside UTF-8 text: it must be one ASCII byte.
+        debug_assert!(delimiter.is_ascii());
         TextRecords {
             lines: Lines::new(input),
             decoding,
