@@ -219,3 +219,91 @@ fn no_progress_bar_in_pipes_or_ci_logs() {
     assert_eq!(code(&out), 1);
     assert_eq!(stderr(&out), "", "stderr must stay empty");
 }
+
+/// A ledger big enough to be read on two threads (≥ 4 MB) and scanned in several row
+/// blocks, through the CLI: every row is read, `-j1` and `-j4` give the same bytes, and
+/// the same rows cut into three small files (each read on one thread) give the same
+/// findings (fingerprints do not depend on file names or line numbers).
+#[test]
+fn a_large_ledger_reads_and_scans_like_small_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.csv");
+    let big_arg = big.to_str().unwrap();
+    let out = run(&[
+        "synth", "large", "--out", big_arg, "--rows", "60000", "--seed", "3",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let text = std::fs::read_to_string(&big).unwrap();
+    assert!(
+        text.len() > 4 << 20,
+        "{} bytes: too small for the two-thread reader",
+        text.len()
+    );
+
+    let inspect = json(&run(&["inspect", "--format", "json", big_arg]));
+    let file = &inspect["files"][0];
+    assert_eq!(file["rows_read"], 60_001, "{file}");
+    assert_eq!(file["rows_accepted"], 60_000, "{file}");
+    assert_eq!(file["rows_rejected"], 0, "{file}");
+
+    let scan = |threads: &str, paths: &[&str]| {
+        let mut args = vec!["scan", "--format", "jsonl", "-j", threads];
+        args.extend_from_slice(paths);
+        let out = run(&args);
+        assert_eq!(code(&out), 1, "{}", stderr(&out));
+        out.stdout
+    };
+    let one = scan("1", &[big_arg]);
+    let four = scan("4", &[big_arg]);
+    if one != four {
+        // Name the first differing line, not megabytes of output.
+        let (a, b) = (
+            String::from_utf8_lossy(&one),
+            String::from_utf8_lossy(&four),
+        );
+        let at = a.lines().zip(b.lines()).position(|(x, y)| x != y);
+        panic!(
+            "-j1 and -j4 differ: {} vs {} lines, first difference at line {at:?}",
+            a.lines().count(),
+            b.lines().count()
+        );
+    }
+
+    let lines: Vec<&str> = text.lines().collect();
+    let (header, rows) = (lines[0], &lines[1..]);
+    let mut parts = Vec::new();
+    for (i, chunk) in rows.chunks(rows.len().div_ceil(3)).enumerate() {
+        let path = dir.path().join(format!("part-{i}.csv"));
+        std::fs::write(&path, format!("{header}\n{}\n", chunk.join("\n"))).unwrap();
+        parts.push(path.to_str().unwrap().to_string());
+    }
+    let part_args: Vec<&str> = parts.iter().map(String::as_str).collect();
+    let key = |jsonl: &[u8]| {
+        let mut keys: Vec<String> = String::from_utf8_lossy(jsonl)
+            .lines()
+            .map(|line| {
+                let f: serde_json::Value = serde_json::from_str(line).unwrap();
+                format!(
+                    "{} {} {} {}",
+                    f["rule_id"], f["fingerprint"], f["amount"], f["message"]
+                )
+            })
+            .collect();
+        keys.sort();
+        keys
+    };
+    let whole = key(&one);
+    assert!(whole.len() > 1000, "{} findings", whole.len());
+    let parts_keys = key(&scan("4", &part_args));
+    let missing: Vec<&String> = whole
+        .iter()
+        .filter(|k| !parts_keys.contains(k))
+        .take(3)
+        .collect();
+    assert!(
+        whole == parts_keys,
+        "{} findings from the whole file, {} from its parts; e.g. only in the whole: {missing:?}",
+        whole.len(),
+        parts_keys.len()
+    );
+}
