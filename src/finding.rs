@@ -90,7 +90,7 @@ impl Finding {
             status: rule.status,
             title: rule.title.clone(),
             message: String::new(),
-            basis: rule.basis_text(),
+            basis: rule.basis_line.clone(),
             unit: s(row.unit),
             file: file.display.clone(),
             sheet: file.sheet_label(row),
@@ -115,7 +115,7 @@ impl Finding {
     /// rows (Benford, gaps) names only the unit and period.
     pub fn for_hit(
         rule: &Rule,
-        hit: &crate::detector::Hit,
+        hit: crate::detector::Hit,
         files: &[LedgerFile],
         unit: &str,
     ) -> Finding {
@@ -123,27 +123,34 @@ impl Finding {
             let file = &files[r.file as usize];
             (file, &file.rows[r.row as usize])
         };
-        let mut key: Vec<String> = vec![
-            rule.id.clone(),
-            unit.to_string(),
-            hit.period.clone().unwrap_or_default(),
-        ];
+        // `date|voucher|summary|amount` per row, as the fingerprints have always been
+        // made, back to back in one string and sorted as ranges.
+        let mut parts = String::new();
+        let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(hit.rows.len());
         for r in &hit.rows {
             let (file, row) = row_of(r);
-            // `date|voucher|summary|amount`, as the fingerprints have always been made.
-            let (voucher, summary) = (file.strings.get(row.voucher), file.strings.get(row.summary));
-            let mut part = String::with_capacity(voucher.len() + summary.len() + 36);
-            value::push_date(&mut part, row.date);
-            part.push('|');
-            part.push_str(voucher);
-            part.push('|');
-            part.push_str(summary);
-            part.push('|');
-            part.push_str(&row.amount().to_string());
-            key.push(part);
+            let start = parts.len();
+            value::push_date(&mut parts, row.date);
+            parts.push('|');
+            parts.push_str(file.strings.get(row.voucher));
+            parts.push('|');
+            parts.push_str(file.strings.get(row.summary));
+            parts.push('|');
+            let amount = row.amount();
+            if amount < 0 {
+                parts.push('-');
+            }
+            let mut digits = [0u8; 20];
+            for &d in value::decimal_digits(amount.unsigned_abs(), &mut digits) {
+                parts.push(char::from(d));
+            }
+            ranges.push(start..parts.len());
         }
-        key[3..].sort_unstable();
-        let key_refs: Vec<&str> = key.iter().map(String::as_str).collect();
+        ranges.sort_unstable_by(|a, b| parts[a.clone()].cmp(&parts[b.clone()]));
+        let period = hit.period.as_deref().unwrap_or_default();
+        let mut key_refs: Vec<&str> = Vec::with_capacity(3 + ranges.len());
+        key_refs.extend([rule.id.as_str(), unit, period]);
+        key_refs.extend(ranges.iter().map(|range| &parts[range.clone()]));
         let mut finding = match hit.rows.first() {
             Some(r) => {
                 let (file, row) = row_of(r);
@@ -155,7 +162,7 @@ impl Finding {
                 status: rule.status,
                 title: rule.title.clone(),
                 message: String::new(),
-                basis: rule.basis_text(),
+                basis: rule.basis_line.clone(),
                 unit: String::new(),
                 file: String::new(),
                 sheet: None,
@@ -175,13 +182,18 @@ impl Finding {
                 amount_fen: 0,
             },
         };
-        finding.message = hit.message.clone();
-        finding.unit = unit.to_string();
-        finding.amount = value::fen_to_decimal(hit.amount_fen);
-        finding.amount_fen = hit.amount_fen;
-        finding.period = hit.period.clone();
         finding.fingerprint = fingerprint(&key_refs);
-        if hit.rows.len() > 1 || hit.period.is_some() {
+        drop(key_refs);
+        finding.message = hit.message;
+        if finding.unit != unit {
+            finding.unit = unit.to_string();
+        }
+        if finding.amount_fen != hit.amount_fen || finding.amount.is_empty() {
+            finding.amount = value::fen_to_decimal(hit.amount_fen);
+        }
+        finding.amount_fen = hit.amount_fen;
+        finding.period = hit.period;
+        if hit.rows.len() > 1 || finding.period.is_some() {
             finding.evidence = hit
                 .rows
                 .iter()
@@ -221,12 +233,18 @@ pub fn fingerprint(parts: &[&str]) -> String {
         hasher.update(part.as_bytes());
         hasher.update([0x1f]);
     }
-    hasher
-        .finalize()
-        .iter()
-        .take(8)
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    hex16(&hasher.finalize())
+}
+
+/// The first 8 bytes of `digest` as 16 lower-case hex digits.
+fn hex16(digest: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = String::with_capacity(16);
+    for &b in digest.iter().take(8) {
+        text.push(char::from(HEX[usize::from(b >> 4)]));
+        text.push(char::from(HEX[usize::from(b & 15)]));
+    }
+    text
 }
 
 /// Sorts findings deterministically and makes fingerprints unique: identical rows (same

@@ -429,10 +429,12 @@ pub fn detector_outputs(
     calendar: &Calendar,
     refs: &crate::reference::References,
 ) -> Vec<(String, Output)> {
+    let ids = crate::detector::ids::TextIds::new(files);
     let ctx = Ctx {
         files,
         calendar,
         refs,
+        ids: &ids,
     };
     let candidates: Vec<RowSet> = files
         .iter()
@@ -479,10 +481,12 @@ pub fn run_detectors(
     calendar: &Calendar,
     refs: &crate::reference::References,
 ) -> (Vec<Finding>, Vec<Note>) {
+    let ids = crate::detector::ids::TextIds::new(files);
     let units = rows_by_unit(&Ctx {
         files,
         calendar,
         refs,
+        ids: &ids,
     });
     let per_rule: Vec<(Vec<Finding>, Vec<Note>)> = rules
         .rules
@@ -502,12 +506,13 @@ pub fn run_detectors(
                 files,
                 calendar,
                 refs,
+                ids: &ids,
             };
             let outputs = run_units(detector, &ctx, &units, &rule_candidates);
             // Findings are large: one allocation of the right size, no regrowing.
             findings.reserve_exact(outputs.iter().map(|(_, out)| out.hits.len()).sum());
             for (unit, out) in outputs {
-                for hit in &out.hits {
+                for hit in out.hits {
                     findings.push(Finding::for_hit(rule, hit, files, &unit));
                 }
                 notes.extend(out.notes.into_iter().map(|message| Note {

@@ -74,16 +74,16 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     if p.check == Check::Growth {
         return growth(p, ctx, unit, out);
     }
-    let mut years: BTreeMap<i32, Vec<RowRef>> = BTreeMap::new();
-    for &r in unit.candidates {
-        years.entry(ctx.row(r).date.year()).or_default().push(r);
-    }
     let Some(budget) = &ctx.refs.budget else {
-        if !years.is_empty() {
+        if !unit.candidates.is_empty() {
             out.notes.push("budget check skipped: no budget table given (--budget) / 未提供预算表，预算检查已跳过".to_string());
         }
         return;
     };
+    let mut years: BTreeMap<i32, Vec<RowRef>> = BTreeMap::new();
+    for &r in unit.candidates {
+        years.entry(ctx.row(r).date.year()).or_default().push(r);
+    }
     for (year, rows) in years {
         let lines = budget.lines_for(unit.name, year);
         if lines.is_empty() {

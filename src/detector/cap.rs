@@ -26,8 +26,6 @@
 //! Per-member caps need the units table; per-person caps need the headcount in the
 //! summary. What cannot be checked is reported as a note, never skipped silently.
 
-use std::collections::BTreeMap;
-
 use chrono::{Datelike, NaiveDate};
 use serde::Deserialize;
 
@@ -93,24 +91,24 @@ fn limit(p: &Params, ctx: &Ctx, unit: &str, date: NaiveDate) -> Option<(f64, Str
     p.limit.map(|v| (v, "规则默认值".to_string()))
 }
 
-fn period_key(p: Period, date: NaiveDate) -> (String, NaiveDate) {
-    let y = date.year();
+/// The first day of the period `date` falls in.
+fn period_start(p: Period, date: NaiveDate) -> NaiveDate {
+    let (y, m) = (date.year(), date.month());
+    let month = match p {
+        Period::Year => 1,
+        Period::Quarter => (m - 1) / 3 * 3 + 1,
+        Period::Month => m,
+    };
+    NaiveDate::from_ymd_opt(y, month, 1).unwrap_or(date)
+}
+
+/// How a period is named in messages: `2022 年`, `2022 年第 2 季度`, `2022 年 4 月`.
+fn period_label(p: Period, start: NaiveDate) -> String {
+    let y = start.year();
     match p {
-        Period::Year => (
-            format!("{y} 年"),
-            NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(date),
-        ),
-        Period::Quarter => {
-            let q = date.month0() / 3;
-            (
-                format!("{y} 年第 {} 季度", q + 1),
-                NaiveDate::from_ymd_opt(y, q * 3 + 1, 1).unwrap_or(date),
-            )
-        }
-        Period::Month => (
-            format!("{y} 年 {} 月", date.month()),
-            NaiveDate::from_ymd_opt(y, date.month(), 1).unwrap_or(date),
-        ),
+        Period::Year => format!("{y} 年"),
+        Period::Quarter => format!("{y} 年第 {} 季度", start.month0() / 3 + 1),
+        Period::Month => format!("{y} 年 {} 月", start.month()),
     }
 }
 
@@ -126,17 +124,19 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     if p.aggregate == Aggregate::PerPerson {
         return per_person(p, ctx, unit, out);
     }
-    let mut periods: BTreeMap<NaiveDate, (String, Vec<RowRef>)> = BTreeMap::new();
+    // Candidates are in date order: a period's rows are one run, no map needed.
+    let mut periods: Vec<(NaiveDate, Vec<RowRef>)> = Vec::new();
     for &r in unit.candidates {
-        let (label, start) = period_key(p.period, ctx.row(r).date);
-        periods
-            .entry(start)
-            .or_insert_with(|| (label, Vec::new()))
-            .1
-            .push(r);
+        let start = period_start(p.period, ctx.row(r).date);
+        match periods.last_mut() {
+            Some((last, rows)) if *last == start => rows.push(r),
+            _ => periods.push((start, vec![r])),
+        }
     }
+    debug_assert!(periods.is_sorted_by_key(|(start, _)| *start));
     let members = ctx.refs.members(unit.name);
-    for (start, (label, rows)) in periods {
+    for (start, rows) in periods {
+        let label = period_label(p.period, start);
         let total: i64 = rows.iter().map(|r| ctx.row(*r).debit).sum();
         let Some((limit, source)) = limit(p, ctx, unit.name, start) else {
             let province = ctx
@@ -272,33 +272,48 @@ pub fn number_before(text: &str, suffixes: &[&str]) -> Option<f64> {
 
 fn per_person(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let mut unstated = 0;
+    // Candidates are in date order and summaries repeat: the limit in force is looked up
+    // once per date and a summary's numbers are read once.
+    let mut noted_years: Vec<i32> = Vec::new();
+    let mut in_force: Option<(NaiveDate, Option<(f64, String)>)> = None;
+    let mut numbers: rustc_hash::FxHashMap<&str, (Option<f64>, Option<f64>, Option<f64>)> =
+        Default::default();
     for &r in unit.candidates {
         let row = ctx.row(r);
         if row.debit <= 0 {
             continue;
         }
-        let Some((limit, source)) = limit(p, ctx, unit.name, row.date) else {
-            let note = format!(
-                "{} 年：单位所在省份没有适用的参数“{}”，{}限额检查已跳过 (no parameter set in force)",
-                row.date.year(),
-                p.param.as_deref().unwrap_or(""),
-                p.label
-            );
-            if !out.notes.contains(&note) {
-                out.notes.push(note);
+        let cached = match &in_force {
+            Some((date, found)) if *date == row.date => found,
+            _ => {
+                &in_force
+                    .insert((row.date, limit(p, ctx, unit.name, row.date)))
+                    .1
+            }
+        };
+        let Some((limit, source)) = cached else {
+            if !noted_years.contains(&row.date.year()) {
+                noted_years.push(row.date.year());
+                out.notes.push(format!(
+                    "{} 年：单位所在省份没有适用的参数“{}”，{}限额检查已跳过 (no parameter set in force)",
+                    row.date.year(),
+                    p.param.as_deref().unwrap_or(""),
+                    p.label
+                ));
             }
             continue;
         };
+        let limit = *limit;
         let summary = ctx.summary(r);
-        let stated_each = number_before(summary, &["元/人", "元每人", "元／人"]);
-        let people = number_before(summary, &["人", "名"])
-            .filter(|n| *n >= 1.0)
-            .or(p.individual.then_some(1.0));
-        let days = if p.per_day {
-            number_before(summary, &["天", "日"]).filter(|d| *d >= 1.0)
-        } else {
-            Some(1.0)
-        };
+        let (stated_each, people, days) = *numbers.entry(summary).or_insert_with(|| {
+            (
+                number_before(summary, &["元/人", "元每人", "元／人"]),
+                number_before(summary, &["人", "名"]).filter(|n| *n >= 1.0),
+                number_before(summary, &["天", "日"]).filter(|d| *d >= 1.0),
+            )
+        });
+        let people = people.or(p.individual.then_some(1.0));
+        let days = if p.per_day { days } else { Some(1.0) };
         let (Some(days), Some(each)) = (
             days,
             stated_each.or_else(|| people.map(|n| row.debit as f64 / 100.0 / n)),

@@ -20,11 +20,10 @@
 //! near form compares each payment with the next 16 of the same payee and summary, so
 //! the cost stays linear. Runs in O(n log n).
 
-use std::collections::HashMap;
-
 use serde::Deserialize;
 
 use super::{Ctx, Hit, Output, RowRef, UnitRows, group_by, vouchers, yuan};
+use crate::ledger::Sym;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -47,7 +46,7 @@ const NEAR_NEIGHBOURS: usize = 16;
 
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     // Reversals: (payee-or-summary, amount) pairs that were cancelled with a 红字 row.
-    let mut reversed: HashMap<(&str, i64), usize> = HashMap::new();
+    let mut reversed: rustc_hash::FxHashMap<(u32, i64), usize> = Default::default();
     for &r in unit.all {
         let row = ctx.row(r);
         if row.debit < 0 {
@@ -61,6 +60,7 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     }));
     for ((payee, amount), rows) in &exact {
         let cancelled = reversed.get(&(*payee, *amount)).copied().unwrap_or(0);
+        let payee = key_text(ctx, rows[0]);
         let mut start = 0;
         while start < rows.len() {
             let first = ctx.row(rows[start]).date;
@@ -88,10 +88,16 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let near = group_by(
         unit.candidates
             .iter()
-            .filter(|&&r| ctx.row(r).debit > 0 && !ctx.payee(r).is_empty())
-            .map(|&r| ((ctx.payee(r), ctx.summary(r)), r)),
+            .filter(|&&r| ctx.row(r).debit > 0 && ctx.row(r).payee != Sym::EMPTY)
+            .map(|&r| {
+                (
+                    (ctx.id(r, ctx.row(r).payee), ctx.id(r, ctx.row(r).summary)),
+                    r,
+                )
+            }),
     );
-    for ((payee, _), rows) in &near {
+    for (_, rows) in &near {
+        let payee = ctx.payee(rows[0]);
         let mut used = vec![false; rows.len()];
         for i in 0..rows.len() {
             if used[i] {
@@ -161,11 +167,24 @@ fn push(ctx: &Ctx, out: &mut Output, payee: &str, group: Vec<RowRef>) {
     });
 }
 
-fn key<'a>(ctx: &Ctx<'a>, r: RowRef) -> &'a str {
+/// Who was paid: the payee, or the summary when there is none.
+fn key_text<'a>(ctx: &Ctx<'a>, r: RowRef) -> &'a str {
     let payee = ctx.payee(r);
     if payee.is_empty() {
         ctx.summary(r)
     } else {
         payee
     }
+}
+
+/// [`key_text`] as a scan-wide number (a payee and a summary of the same text are the
+/// same key, as they were when the texts were compared).
+fn key(ctx: &Ctx, r: RowRef) -> u32 {
+    let row = ctx.row(r);
+    let sym = if row.payee == Sym::EMPTY {
+        row.summary
+    } else {
+        row.payee
+    };
+    ctx.id(r, sym)
 }

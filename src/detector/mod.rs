@@ -10,6 +10,7 @@ pub mod benford;
 pub mod budget;
 pub mod cap;
 pub mod duplicate_payment;
+pub mod ids;
 pub mod large_cash;
 pub mod near_threshold;
 pub mod outlier;
@@ -37,6 +38,8 @@ pub struct Ctx<'a> {
     pub files: &'a [LedgerFile],
     pub calendar: &'a Calendar,
     pub refs: &'a crate::reference::References,
+    /// Scan-wide numbers of the files' strings, for grouping.
+    pub ids: &'a ids::TextIds,
 }
 
 impl<'a> Ctx<'a> {
@@ -50,6 +53,12 @@ impl<'a> Ctx<'a> {
 
     pub fn text(&self, r: RowRef, sym: Sym) -> &'a str {
         self.files[r.file as usize].strings.get(sym)
+    }
+
+    /// The scan-wide number of a string of `r`'s file: equal numbers, equal texts, and
+    /// numbers sort as the texts do.
+    pub fn id(&self, r: RowRef, sym: Sym) -> u32 {
+        self.ids.get(r.file, sym)
     }
 
     pub fn summary(&self, r: RowRef) -> &'a str {

@@ -65,9 +65,10 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         unit.candidates
             .iter()
             .filter(|&&r| ctx.row(r).debit > 0)
-            .map(|&r| (ctx.account(r), r)),
+            .map(|&r| (ctx.id(r, ctx.row(r).account), r)),
     );
-    for (account, rows) in accounts {
+    for (_, rows) in accounts {
+        let account = ctx.account(rows[0]);
         let mut reference: Vec<f64> = match p.compare {
             Compare::Unit => rows.iter().map(|r| ctx.row(*r).debit as f64).collect(),
             Compare::Peers => peer_amounts(ctx, account),

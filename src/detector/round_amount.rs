@@ -46,9 +46,10 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         unit.candidates
             .iter()
             .filter(|&&r| ctx.row(r).debit > 0)
-            .map(|&r| (ctx.account(r), r)),
+            .map(|&r| (ctx.id(r, ctx.row(r).account), r)),
     );
-    for (account, rows) in accounts {
+    for (_, rows) in accounts {
+        let account = ctx.account(rows[0]);
         if rows.len() < p.min_rows {
             continue;
         }

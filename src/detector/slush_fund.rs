@@ -58,6 +58,8 @@ fn default_before() -> i64 {
 
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let min = fen(p.min_inflow);
+    // Whether a date is in a window before a festival, looked up once per date.
+    let mut pre_festival: rustc_hash::FxHashMap<chrono::NaiveDate, bool> = Default::default();
     for &inflow in unit.all {
         let row = ctx.row(inflow);
         let account = ctx.account(inflow);
@@ -81,10 +83,11 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
                 let d = ctx.row(*r).date;
                 let after = (d - row.date).num_days();
                 (0..=p.follow_days).contains(&after)
-                    && ctx
-                        .calendar
-                        .before_festival(d, &p.festivals, p.days_before)
-                        .is_some()
+                    && *pre_festival.entry(d).or_insert_with(|| {
+                        ctx.calendar
+                            .before_festival(d, &p.festivals, p.days_before)
+                            .is_some()
+                    })
             })
             .collect();
         if outflows.is_empty() {

@@ -54,15 +54,18 @@ fn default_by() -> By {
 
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let limit = fen(p.threshold);
+    let who = |row: &crate::ledger::Row| match p.by {
+        By::Payee => row.payee,
+        By::Handler => row.handler,
+    };
     let groups = super::group_by(unit.candidates.iter().filter_map(|&r| {
         let row = ctx.row(r);
-        let key = match p.by {
-            By::Payee => ctx.payee(r),
-            By::Handler => ctx.handler(r),
-        };
-        (row.debit > 0 && row.debit < limit && !key.is_empty()).then_some((key, r))
+        let key = who(row);
+        (row.debit > 0 && row.debit < limit && key != crate::ledger::Sym::EMPTY)
+            .then(|| (ctx.id(r, key), r))
     }));
-    for (key, rows) in groups {
+    for (_, rows) in groups {
+        let key = ctx.text(rows[0], who(ctx.row(rows[0])));
         // Two pointers: `end` only moves forward, `sum` is the total of rows[start..end].
         let (mut start, mut end, mut sum) = (0usize, 0usize, 0i64);
         while start < rows.len() {

@@ -558,7 +558,7 @@ impl Converter {
     fn header_width(&self) -> usize {
         self.header_cells
             .iter()
-            .rposition(|c| !c.trim().is_empty())
+            .rposition(|c| !value::trim(c).is_empty())
             .map_or(0, |i| i + 1)
     }
 
@@ -566,7 +566,7 @@ impl Converter {
         self.layout
             .get(col)
             .and_then(|idx| cells.get(idx))
-            .map_or("", |c| c.trim())
+            .map_or("", |c| value::trim(c))
     }
 
     fn column(&self, col: Col) -> Option<usize> {
@@ -574,12 +574,13 @@ impl Converter {
     }
 
     fn convert(&mut self, _line: u64, cells: &[String], file: &mut LedgerFile) -> Outcome {
-        if cells.iter().all(|c| c.trim().is_empty()) {
+        if cells.iter().all(|c| value::trim(c).is_empty()) {
             return Outcome::Skip(SkipKind::Blank);
         }
         // The header again (files concatenated from several exports).
         if self.layout.cols.iter().all(|(_, idx)| {
-            cells.get(*idx).map(|c| c.trim()) == self.header_cells.get(*idx).map(|c| c.trim())
+            cells.get(*idx).map(|c| value::trim(c))
+                == self.header_cells.get(*idx).map(|c| value::trim(c))
         }) {
             return Outcome::Skip(SkipKind::Preamble);
         }
@@ -591,7 +592,7 @@ impl Converter {
             self.cell(cells, Col::Day),
             cells
                 .iter()
-                .map(|c| c.trim())
+                .map(|c| value::trim(c))
                 .find(|c| !c.is_empty())
                 .unwrap_or(""),
         ];

@@ -478,7 +478,7 @@ fn compile(
     };
     let account_set = keywords::IdSet::new(&scope_ids(&parsed.scope.accounts, interner));
     let exclude_set = keywords::IdSet::new(&scope_ids(&parsed.scope.exclude_accounts, interner));
-    Ok(Rule {
+    let mut rule = Rule {
         id: parsed.id.into_inner().trim().to_string(),
         title: parsed.title,
         severity: parsed.severity,
@@ -507,7 +507,10 @@ fn compile(
         detector,
         detector_table: parsed.detector.map(toml::Spanned::into_inner),
         source: source.display.clone(),
-    })
+        basis_line: String::new(),
+    };
+    rule.basis_line = rule.basis_text();
+    Ok(rule)
 }
 
 impl RuleFile {

@@ -155,6 +155,8 @@ pub struct Rule {
     pub detector_table: Option<toml::Table>,
     /// Where the rule came from: `<builtin>/negative-list/x.toml` or a disk path.
     pub source: String,
+    /// [`Rule::basis_text`], made once: every finding carries it.
+    pub basis_line: String,
 }
 
 impl Rule {
