@@ -45,7 +45,7 @@ struct Batch {
 }
 
 /// A record handed to the consumer: line, cells or error, unterminated.
-pub type Consumed<'c> = (u64, Result<&'c [String], CellError>, bool);
+pub type Consumed<'c> = (u64, Result<&'c [&'c str], CellError>, bool);
 
 /// Reads every record of `records` on a second thread and hands them, in order, to
 /// `consume` on this one; `consume` returns false to stop. Returns the physical lines
@@ -58,7 +58,6 @@ pub fn run(
     let (recycle_tx, recycle_rx) = mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
         let producer = scope.spawn(move || {
-            let mut cells: Vec<String> = Vec::new();
             loop {
                 let mut batch = recycle_rx.try_recv().unwrap_or_default();
                 batch.records.clear();
@@ -67,15 +66,8 @@ pub fn run(
                 let mut done = false;
                 while batch.records.len() < BATCH_RECORDS {
                     let joined_before = records.joined_lines;
-                    match records.next_record(&mut cells) {
-                        Ok(Some((line, res))) => {
-                            let cells = res.map(|()| {
-                                for cell in &cells {
-                                    batch.text.push_str(cell);
-                                    batch.ends.push(batch.text.len());
-                                }
-                                cells.len()
-                            });
+                    match records.next_record_into(&mut batch.text, &mut batch.ends) {
+                        Ok(Some((line, cells))) => {
                             batch.records.push(Record {
                                 line,
                                 cells,
@@ -100,26 +92,29 @@ pub fn run(
                 }
             }
         });
-        let mut cells: Vec<String> = Vec::new();
         let mut error = None;
         let mut joined = 0;
         let mut outcome = Ok(());
         'batches: for mut batch in rx.iter() {
-            let mut end = 0;
+            // The cells of every record of the batch, as slices of its text: nothing is
+            // copied on this side.
+            let mut start = 0;
+            let cells: Vec<&str> = batch
+                .ends
+                .iter()
+                .map(|&end| {
+                    let cell = batch.text.get(start..end).unwrap_or("");
+                    start = end;
+                    cell
+                })
+                .collect();
             let mut cell = 0;
             for record in batch.records.drain(..) {
                 let res = match record.cells {
                     Ok(count) => {
-                        cells.truncate(count);
-                        cells.resize_with(count, String::new);
-                        for slot in cells.iter_mut() {
-                            let start = end;
-                            end = batch.ends[cell];
-                            cell += 1;
-                            slot.clear();
-                            slot.push_str(batch.text.get(start..end).unwrap_or(""));
-                        }
-                        Ok(cells.as_slice())
+                        let record_cells = &cells[cell..cell + count];
+                        cell += count;
+                        Ok(record_cells)
                     }
                     Err(e) => Err(e),
                 };

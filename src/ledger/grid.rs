@@ -44,7 +44,7 @@ pub enum Event<'a> {
     /// `Err` is a record that could not be decoded; reading goes on after it.
     Record {
         line: u64,
-        cells: Result<&'a [String], CellError>,
+        cells: Result<&'a [&'a str], CellError>,
         /// Text only: the record is the file's last and has no line break after it (a
         /// truncated file, when it also has fewer cells than the header).
         unterminated: bool,
@@ -269,9 +269,10 @@ fn read_text(
                 break;
             };
             counter.tick()?;
+            let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
             flow = sink(Event::Record {
                 line,
-                cells: res.map(|()| cells.as_slice()),
+                cells: res.map(|()| refs.as_slice()),
                 unterminated: records.last_unterminated,
             });
         }
@@ -541,9 +542,10 @@ fn emit_row(
     sink: &mut dyn FnMut(Event<'_>) -> Flow,
 ) -> Result<Flow, String> {
     counter.tick()?;
+    let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
     Ok(sink(Event::Record {
         line: u64::from(row) + 1,
-        cells: Ok(cells),
+        cells: Ok(&refs),
         unterminated: false,
     }))
 }
@@ -628,9 +630,10 @@ where
                 ));
             }
             counter.tick()?;
+            let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
             flow = sink(Event::Record {
                 line: u64::from(row0) + idx as u64 + 1,
-                cells: Ok(&cells),
+                cells: Ok(&refs),
                 unterminated: false,
             });
             if flow != Flow::Continue {
@@ -711,9 +714,10 @@ fn html(
     }
     for (line, cells) in rows {
         counter.tick()?;
+        let refs: Vec<&str> = cells.iter().map(String::as_str).collect();
         if sink(Event::Record {
             line,
-            cells: Ok(&cells),
+            cells: Ok(&refs),
             unterminated: false,
         }) != Flow::Continue
         {

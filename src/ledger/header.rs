@@ -21,11 +21,33 @@ pub struct Layout {
     pub mapping: Mapping,
     /// Headers that name a column kind already taken: (kind, first index, this index).
     pub duplicates: Vec<(Col, usize, usize)>,
+    /// `cols` by kind: the reader asks for a column a dozen times per row.
+    index: [Option<usize>; Col::ALL.len()],
 }
 
 impl Layout {
+    pub fn new(
+        dialect: String,
+        cols: Vec<(Col, usize)>,
+        mapping: Mapping,
+        duplicates: Vec<(Col, usize, usize)>,
+    ) -> Layout {
+        let mut index = [None; Col::ALL.len()];
+        for &(col, idx) in cols.iter().rev() {
+            index[col as usize] = Some(idx);
+        }
+        Layout {
+            dialect,
+            cols,
+            mapping,
+            duplicates,
+            index,
+        }
+    }
+
+    #[inline]
     pub fn get(&self, col: Col) -> Option<usize> {
-        self.cols.iter().find(|(c, _)| *c == col).map(|(_, i)| *i)
+        self.index[col as usize]
     }
 
     pub fn has(&self, col: Col) -> bool {
@@ -43,8 +65,8 @@ pub struct Preamble {
 }
 
 /// Tries to read `cells` as a header row.
-pub fn layout_of(cells: &[String], dialects: &[Dialect]) -> Option<Layout> {
-    let headers: Vec<String> = cells.iter().map(|c| normalize_header(c)).collect();
+pub fn layout_of<S: AsRef<str>>(cells: &[S], dialects: &[Dialect]) -> Option<Layout> {
+    let headers: Vec<String> = cells.iter().map(|c| normalize_header(c.as_ref())).collect();
     let generic = super::dialect::generic();
     let dialect = dialects
         .iter()
@@ -64,14 +86,15 @@ pub fn layout_of(cells: &[String], dialects: &[Dialect]) -> Option<Layout> {
             duplicates.push((col, first, idx));
             mapping.columns.push((
                 format!("(duplicate {})", col.key()),
-                cells[idx].trim().to_string(),
+                cells[idx].as_ref().trim().to_string(),
             ));
             continue;
         }
         cols.push((col, idx));
-        mapping
-            .columns
-            .push((col.key().to_string(), cells[idx].trim().to_string()));
+        mapping.columns.push((
+            col.key().to_string(),
+            cells[idx].as_ref().trim().to_string(),
+        ));
     }
     let has = |col: Col| cols.iter().any(|(c, _)| *c == col);
     let has_date = has(Col::Date) || (has(Col::Month) && has(Col::Day));
@@ -106,20 +129,15 @@ pub fn layout_of(cells: &[String], dialects: &[Dialect]) -> Option<Layout> {
     if !has(Col::Unit) {
         mapping.missing.push("unit".to_string());
     }
-    Some(Layout {
-        dialect: dialect.name.clone(),
-        cols,
-        mapping,
-        duplicates,
-    })
+    Some(Layout::new(dialect.name.clone(), cols, mapping, duplicates))
 }
 
 /// Reads what a title row says: `单位名称: X`, `核算单位：X`, `期间: 2025.01-2025.12`,
 /// `2025年度`, `科目: 50105 会员活动支出`.
-pub fn read_preamble(cells: &[String], preamble: &mut Preamble) {
+pub fn read_preamble<S: AsRef<str>>(cells: &[S], preamble: &mut Preamble) {
     let joined: String = cells
         .iter()
-        .map(|c| c.trim())
+        .map(|c| c.as_ref().trim())
         .filter(|c| !c.is_empty())
         .collect::<Vec<_>>()
         .join(" ");

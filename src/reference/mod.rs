@@ -152,7 +152,7 @@ fn read_table_from(
                                 ));
                                 return grid::Flow::Stop;
                             }
-                            lines.push((line, cells.to_vec()));
+                            lines.push((line, cells.iter().map(|c| (*c).to_string()).collect()));
                         }
                     }
                 }
