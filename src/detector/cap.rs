@@ -270,14 +270,16 @@ pub fn number_before(text: &str, suffixes: &[&str]) -> Option<f64> {
     None
 }
 
+/// What a summary states: amount per person, number of people, number of days.
+type SummaryNumbers = (Option<f64>, Option<f64>, Option<f64>);
+
 fn per_person(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let mut unstated = 0;
     // Candidates are in date order and summaries repeat: the limit in force is looked up
     // once per date and a summary's numbers are read once.
     let mut noted_years: Vec<i32> = Vec::new();
     let mut in_force: Option<(NaiveDate, Option<(f64, String)>)> = None;
-    let mut numbers: rustc_hash::FxHashMap<&str, (Option<f64>, Option<f64>, Option<f64>)> =
-        Default::default();
+    let mut numbers: rustc_hash::FxHashMap<&str, SummaryNumbers> = Default::default();
     for &r in unit.candidates {
         let row = ctx.row(r);
         if row.debit <= 0 {
