@@ -213,7 +213,8 @@ impl Finding {
         finding
     }
 
-    /// Sort key: unit, file, sheet, line, rule.
+    /// Sort key: unit, file, sheet, line, rule (what [`finalize`] sorts by).
+    #[cfg(test)]
     fn sort_key(&self) -> (&str, &str, u16, u64, &str, &str) {
         (
             &self.unit,
@@ -247,18 +248,59 @@ fn hex16(digest: &[u8]) -> String {
     text
 }
 
+/// Where a finding sorts: ranks of its unit and file, sheet, line, rank of its rule.
+type Position = (u32, u32, u16, u64, u32);
+
+/// Each distinct string of `texts` with its rank in sorted order.
+fn ranks<'a>(texts: impl Iterator<Item = &'a str>) -> rustc_hash::FxHashMap<&'a str, u32> {
+    let mut distinct: rustc_hash::FxHashMap<&str, u32> = Default::default();
+    for text in texts {
+        distinct.entry(text).or_insert(0);
+    }
+    let mut sorted: Vec<&str> = distinct.keys().copied().collect();
+    sorted.sort_unstable();
+    for (rank, text) in sorted.into_iter().enumerate() {
+        distinct.insert(text, rank as u32);
+    }
+    distinct
+}
+
 /// Sorts findings deterministically and makes fingerprints unique: identical rows (same
 /// voucher, account, summary, amount …) get `-2`, `-3` … in line order.
 pub fn finalize(findings: &mut [Finding]) {
     // Sort positions, not the (large) findings, then put each finding in place by
     // following the permutation's cycles (no second copy of the findings).
     use rayon::slice::ParallelSliceMut;
-    let mut order: Vec<u32> = (0..findings.len() as u32).collect();
-    order.par_sort_by(|&a, &b| {
-        findings[a as usize]
-            .sort_key()
-            .cmp(&findings[b as usize].sort_key())
+    // The strings of the key (unit, file, rule) are few: sort by their ranks, and compare
+    // fingerprints only between findings whose other keys are equal.
+    let units = ranks(findings.iter().map(|f| f.unit.as_str()));
+    let files = ranks(findings.iter().map(|f| f.file.as_str()));
+    let rules = ranks(findings.iter().map(|f| f.rule_id.as_str()));
+    let mut keyed: Vec<(Position, u32)> = findings
+        .iter()
+        .enumerate()
+        .map(|(at, f)| {
+            (
+                (
+                    units[f.unit.as_str()],
+                    files[f.file.as_str()],
+                    f.sheet_index,
+                    f.line,
+                    rules[f.rule_id.as_str()],
+                ),
+                at as u32,
+            )
+        })
+        .collect();
+    drop((units, files, rules));
+    keyed.par_sort_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| {
+            findings[a.1 as usize]
+                .fingerprint
+                .cmp(&findings[b.1 as usize].fingerprint)
+        })
     });
+    let order: Vec<u32> = keyed.into_iter().map(|(_, at)| at).collect();
     let mut placed = vec![false; findings.len()];
     for start in 0..findings.len() {
         let mut k = start;

@@ -133,6 +133,15 @@ impl RowSet {
         self.words[row / 64] |= 1 << (row % 64);
     }
 
+    /// How many rows are in the set.
+    pub fn len(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|&w| w == 0)
+    }
+
     /// The members, ascending.
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         self.words.iter().enumerate().flat_map(|(at, &word)| {
@@ -231,11 +240,18 @@ fn scan_block(
         })
         .collect();
     let mut to_try: Vec<usize> = Vec::new();
+    let mut account_hits: Vec<u32> = Vec::new();
     for (offset, row) in rows.iter().enumerate() {
         index.rules_for(row, hits, &mut to_try);
+        let class = hits.account_class(row.account);
+        account_hits.clear();
+        account_hits.extend_from_slice(hits.hits(row.account));
         for &rule_idx in &to_try {
             let rule = &rules.rules[rule_idx];
-            let Some(ids) = rule.check(row, file, hits) else {
+            if !rule.scope.admits(row, class, &account_hits) {
+                continue;
+            }
+            let Some(ids) = rule.check_admitted(row, file, hits) else {
                 continue;
             };
             if rule.detector.is_some() {
@@ -398,9 +414,11 @@ fn run_units(
             });
         }
     }
+    // Units in parallel too: one rule with many findings (split payments) would otherwise
+    // run alone on one core at the end of the detector phase.
     units
         .units
-        .iter()
+        .par_iter()
         .zip(by_unit)
         .map(|((name, all), mut unit_candidates)| {
             unit_candidates.sort_unstable_by_key(|r| units.rank[r.file as usize][r.row as usize].1);
@@ -481,18 +499,38 @@ pub fn run_detectors(
     calendar: &Calendar,
     refs: &crate::reference::References,
 ) -> (Vec<Finding>, Vec<Note>) {
+    let started = std::time::Instant::now();
     let ids = crate::detector::ids::TextIds::new(files);
+    let numbered = started.elapsed();
     let units = rows_by_unit(&Ctx {
         files,
         calendar,
         refs,
         ids: &ids,
     });
-    let per_rule: Vec<(Vec<Finding>, Vec<Note>)> = rules
+    tracing::debug!(
+        text_ids_ms = numbered.as_millis() as u64,
+        units_ms = (started.elapsed() - numbered).as_millis() as u64,
+        "rows numbered and put in unit order"
+    );
+    // Rules with the most candidates first, so that a long rule does not start last and
+    // run alone. Their order does not matter otherwise: findings are sorted afterwards.
+    let mut order: Vec<(usize, &Rule, &crate::detector::Detector)> = rules
         .rules
-        .par_iter()
+        .iter()
         .enumerate()
         .filter_map(|(idx, rule)| rule.detector.as_ref().map(|d| (idx, rule, d)))
+        .collect();
+    order.sort_by_cached_key(|&(idx, _, _)| {
+        std::cmp::Reverse(
+            candidates
+                .iter()
+                .map(|per_rule| per_rule.get(idx).map_or(0, RowSet::len))
+                .sum::<usize>(),
+        )
+    });
+    let per_rule: Vec<(Vec<Finding>, Vec<Note>)> = order
+        .into_par_iter()
         .map(|(idx, rule, detector)| {
             let started = std::time::Instant::now();
             let mut findings = Vec::new();
@@ -509,18 +547,21 @@ pub fn run_detectors(
                 ids: &ids,
             };
             let outputs = run_units(detector, &ctx, &units, &rule_candidates);
-            // Findings are large: one allocation of the right size, no regrowing.
-            findings.reserve_exact(outputs.iter().map(|(_, out)| out.hits.len()).sum());
-            for (unit, out) in outputs {
-                for hit in out.hits {
-                    findings.push(Finding::for_hit(rule, hit, files, &unit));
-                }
+            let mut hits: Vec<(usize, crate::detector::Hit)> = Vec::new();
+            let mut names: Vec<String> = Vec::with_capacity(outputs.len());
+            for (unit_idx, (unit, out)) in outputs.into_iter().enumerate() {
+                hits.extend(out.hits.into_iter().map(|hit| (unit_idx, hit)));
                 notes.extend(out.notes.into_iter().map(|message| Note {
                     unit: unit.clone(),
                     rule_id: rule.id.clone(),
                     message,
                 }));
+                names.push(unit);
             }
+            // Findings are made in parallel, in hit order, into one allocation.
+            hits.into_par_iter()
+                .map(|(unit_idx, hit)| Finding::for_hit(rule, hit, files, &names[unit_idx]))
+                .collect_into_vec(&mut findings);
             tracing::debug!(
                 rule = %rule.id,
                 findings = findings.len(),

@@ -58,8 +58,8 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         let debit = ctx.row(r).debit;
         (debit > 0).then(|| ((key(ctx, r), debit), r))
     }));
-    for ((payee, amount), rows) in &exact {
-        let cancelled = reversed.get(&(*payee, *amount)).copied().unwrap_or(0);
+    for ((payee, amount), rows) in exact.iter() {
+        let cancelled = reversed.get(&(payee, amount)).copied().unwrap_or(0);
         let payee = key_text(ctx, rows[0]);
         let mut start = 0;
         while start < rows.len() {
@@ -96,7 +96,7 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
                 )
             }),
     );
-    for (_, rows) in &near {
+    for (_, rows) in near.iter() {
         let payee = ctx.payee(rows[0]);
         let mut used = vec![false; rows.len()];
         for i in 0..rows.len() {

@@ -181,26 +181,50 @@ impl Detector {
     }
 }
 
-/// Yuan with 千分位, for messages.
-/// Rows grouped by a key, groups in key order and rows in the order given: what a
-/// `BTreeMap<K, Vec<RowRef>>` gives, built with a hash map and one sort of the distinct
-/// keys (a tree insert per row compared strings O(log n) times).
-pub fn group_by<K: std::hash::Hash + Ord + Copy>(
-    rows: impl IntoIterator<Item = (K, RowRef)>,
-) -> Vec<(K, Vec<RowRef>)> {
-    let mut index: rustc_hash::FxHashMap<K, usize> = Default::default();
-    let mut groups: Vec<(K, Vec<RowRef>)> = Vec::new();
-    for (key, r) in rows {
-        let slot = *index.entry(key).or_insert_with(|| {
-            groups.push((key, Vec::new()));
-            groups.len() - 1
-        });
-        groups[slot].1.push(r);
-    }
-    groups.sort_unstable_by_key(|group| group.0);
-    groups
+/// Rows grouped by a key: groups in key order, rows in the order given.
+pub struct Groups<K> {
+    /// Each group's key and the end of its rows in `rows`.
+    keys: Vec<(K, usize)>,
+    rows: Vec<RowRef>,
 }
 
+impl<K: Copy> Groups<K> {
+    pub fn iter(&self) -> impl Iterator<Item = (K, &[RowRef])> + '_ {
+        let mut start = 0;
+        self.keys.iter().map(move |&(key, end)| {
+            let rows = &self.rows[start..end];
+            start = end;
+            (key, rows)
+        })
+    }
+}
+
+/// Groups rows by key with one sort of (key, position) pairs: what a
+/// `BTreeMap<K, Vec<RowRef>>` gives, without a tree insert or a vector per group.
+pub fn group_by<K: Ord + Copy>(rows: impl IntoIterator<Item = (K, RowRef)>) -> Groups<K> {
+    let mut pairs: Vec<(K, u32, RowRef)> = rows
+        .into_iter()
+        .enumerate()
+        .map(|(at, (key, r))| (key, at as u32, r))
+        .collect();
+    // Positions are distinct, so the unstable sort keeps each group's rows in order.
+    pairs.sort_unstable_by_key(|&(key, at, _)| (key, at));
+    let mut keys: Vec<(K, usize)> = Vec::new();
+    let mut grouped = Vec::with_capacity(pairs.len());
+    for (key, _, r) in pairs {
+        match keys.last_mut() {
+            Some((last, end)) if *last == key => *end += 1,
+            _ => keys.push((key, grouped.len() + 1)),
+        }
+        grouped.push(r);
+    }
+    Groups {
+        keys,
+        rows: grouped,
+    }
+}
+
+/// Yuan with 千分位, for messages.
 pub fn yuan(fen: i64) -> String {
     crate::ledger::value::format_fen(fen)
 }

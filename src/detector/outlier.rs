@@ -67,7 +67,7 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
             .filter(|&&r| ctx.row(r).debit > 0)
             .map(|&r| (ctx.id(r, ctx.row(r).account), r)),
     );
-    for (_, rows) in accounts {
+    for (_, rows) in accounts.iter() {
         let account = ctx.account(rows[0]);
         let mut reference: Vec<f64> = match p.compare {
             Compare::Unit => rows.iter().map(|r| ctx.row(*r).debit as f64).collect(),
@@ -79,7 +79,7 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         let Some((med, mad)) = center(&mut reference) else {
             continue;
         };
-        for &r in &rows {
+        for &r in rows {
             let x = ctx.row(r).debit as f64;
             let z = 0.6745 * (x - med) / mad;
             if z >= p.min_z {

@@ -48,7 +48,7 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
             .filter(|&&r| ctx.row(r).debit > 0)
             .map(|&r| (ctx.id(r, ctx.row(r).account), r)),
     );
-    for (_, rows) in accounts {
+    for (_, rows) in accounts.iter() {
         let account = ctx.account(rows[0]);
         if rows.len() < p.min_rows {
             continue;

@@ -64,7 +64,7 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         (row.debit > 0 && row.debit < limit && key != crate::ledger::Sym::EMPTY)
             .then(|| (ctx.id(r, key), r))
     }));
-    for (_, rows) in groups {
+    for (_, rows) in groups.iter() {
         let key = ctx.text(rows[0], who(ctx.row(rows[0])));
         // Two pointers: `end` only moves forward, `sum` is the total of rows[start..end].
         let (mut start, mut end, mut sum) = (0usize, 0usize, 0i64);

@@ -193,6 +193,17 @@ impl Rule {
         if !self.scope.admits(row, class, hits.hits(row.account)) {
             return None;
         }
+        self.check_admitted(row, file, hits)
+    }
+
+    /// [`Rule::check`] for a row its scope admits (the scan checks scopes itself, with the
+    /// account's class and keywords looked up once per row for all rules).
+    pub fn check_admitted(
+        &self,
+        row: &Row,
+        file: &LedgerFile,
+        hits: &mut HitCache<'_>,
+    ) -> Option<Vec<u32>> {
         let mut matched = Vec::new();
         for cond in &self.keywords {
             let field = cond.field?;
