@@ -7,16 +7,31 @@ use sha2::{Digest, Sha256};
 use crate::ledger::{LedgerFile, Row, value};
 use crate::rule::{Rule, Severity, Status};
 
-/// A row that supports a finding about a group of rows.
+/// A row that supports a finding about a group of rows. Findings of a large scan carry
+/// over a million of these: the file name is shared and the date and amount are kept as
+/// values, written as text (`2022-05-10`, `8800.00`) only when serialised.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Evidence {
-    pub file: String,
+    pub file: std::sync::Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
     pub line: u64,
     pub voucher: String,
-    pub date: String,
-    pub amount: String,
+    #[serde(serialize_with = "date_as_text")]
+    pub date: chrono::NaiveDate,
+    /// In fen.
+    #[serde(rename = "amount", serialize_with = "fen_as_decimal")]
+    pub amount_fen: i64,
+}
+
+fn date_as_text<S: serde::Serializer>(date: &chrono::NaiveDate, s: S) -> Result<S::Ok, S::Error> {
+    let mut text = String::with_capacity(10);
+    value::push_date(&mut text, *date);
+    s.serialize_str(&text)
+}
+
+fn fen_as_decimal<S: serde::Serializer>(fen: &i64, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&value::fen_to_decimal(*fen))
 }
 
 /// One flagged row (or group of rows).
@@ -194,18 +209,28 @@ impl Finding {
         finding.amount_fen = hit.amount_fen;
         finding.period = hit.period;
         if hit.rows.len() > 1 || finding.period.is_some() {
+            // One shared name per file of the hit (usually one).
+            let mut names: Vec<(u32, std::sync::Arc<str>)> = Vec::new();
             finding.evidence = hit
                 .rows
                 .iter()
                 .map(|r| {
                     let (file, row) = row_of(r);
+                    let name = match names.iter().find(|(f, _)| *f == r.file) {
+                        Some((_, name)) => name.clone(),
+                        None => {
+                            let name: std::sync::Arc<str> = file.display.as_str().into();
+                            names.push((r.file, name.clone()));
+                            name
+                        }
+                    };
                     Evidence {
-                        file: file.display.clone(),
+                        file: name,
                         sheet: file.sheet_label(row),
                         line: row.line,
                         voucher: file.strings.get(row.voucher).to_string(),
-                        date: value::date_text(row.date),
-                        amount: value::fen_to_decimal(row.amount()),
+                        date: row.date,
+                        amount_fen: row.amount(),
                     }
                 })
                 .collect();

@@ -142,6 +142,14 @@ impl RowSet {
         self.words.iter().all(|&w| w == 0)
     }
 
+    /// Whether `row` is in the set (rows beyond its size are not).
+    #[inline]
+    pub fn contains(&self, row: usize) -> bool {
+        self.words
+            .get(row / 64)
+            .is_some_and(|word| word & (1 << (row % 64)) != 0)
+    }
+
     /// The members, ascending.
     pub fn iter(&self) -> impl Iterator<Item = u32> + '_ {
         self.words.iter().enumerate().flat_map(|(at, &word)| {
@@ -372,56 +380,38 @@ fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> Units<'a> {
                 .append(&mut unit_rows);
         }
     }
-    let mut rank: Vec<Vec<(u32, u32)>> = ctx
-        .files
-        .iter()
-        .map(|f| vec![(0, 0); f.rows.len()])
-        .collect();
-    let mut units = Vec::with_capacity(rows.len());
-    for (unit_idx, (name, mut unit_rows)) in rows.into_iter().enumerate() {
-        ctx.sort_by_date(&mut unit_rows);
-        for (pos, r) in unit_rows.iter().enumerate() {
-            rank[r.file as usize][r.row as usize] = (unit_idx as u32, pos as u32);
-        }
-        units.push((name, unit_rows));
-    }
-    Units { units, rank }
+    let mut units: Vec<(&str, Vec<RowRef>)> = rows.into_iter().collect();
+    units
+        .par_iter_mut()
+        .for_each(|(_, unit_rows)| ctx.sort_by_date(unit_rows));
+    Units { units }
 }
 
-/// Every row by unit (units in name order, rows in date order), and for each row its
-/// unit's index and its position in that unit's order, so a detector's candidates are
-/// bucketed and put in date order with integer keys.
+/// Every row by unit: units in name order, rows in date order.
 struct Units<'a> {
     units: Vec<(&'a str, Vec<RowRef>)>,
-    rank: Vec<Vec<(u32, u32)>>,
 }
 
-/// Runs `detector` unit by unit over precomputed candidates (`candidates[file]` = row
-/// indices of that file): (unit, output) pairs in unit order.
+/// Runs `detector` unit by unit over precomputed candidates (`candidates[file]`: the
+/// rule's rows of that file): (unit, output) pairs in unit order.
 fn run_units(
     detector: &crate::detector::Detector,
     ctx: &Ctx,
     units: &Units,
     candidates: &[&RowSet],
 ) -> Vec<(String, Output)> {
-    let mut by_unit: Vec<Vec<RowRef>> = vec![Vec::new(); units.units.len()];
-    for (file_idx, rows) in candidates.iter().enumerate() {
-        for row in rows.iter() {
-            let (unit_idx, _) = units.rank[file_idx][row as usize];
-            by_unit[unit_idx as usize].push(RowRef {
-                file: file_idx as u32,
-                row,
-            });
-        }
-    }
     // Units in parallel too: one rule with many findings (split payments) would otherwise
     // run alone on one core at the end of the detector phase.
     units
         .units
         .par_iter()
-        .zip(by_unit)
-        .map(|((name, all), mut unit_candidates)| {
-            unit_candidates.sort_unstable_by_key(|r| units.rank[r.file as usize][r.row as usize].1);
+        .map(|(name, all)| {
+            // A unit's candidates in its date order: its rows, filtered by the rule's set.
+            let unit_candidates: Vec<RowRef> = all
+                .iter()
+                .copied()
+                .filter(|r| candidates[r.file as usize].contains(r.row as usize))
+                .collect();
             let mut out = Output::default();
             detector.run(
                 ctx,

@@ -185,8 +185,8 @@ fn finding_rows(h: &mut String, i: usize, f: &Finding, t: &Text) {
                 escape(e.sheet.as_deref().unwrap_or("")),
                 e.line,
                 escape(&e.voucher),
-                escape(&e.date),
-                yuan(t, &e.amount)
+                e.date,
+                escape(&t.money(e.amount_fen))
             );
         }
         h.push_str("</tbody></table>");

@@ -260,7 +260,11 @@ fn evidence_text(finding: &Finding) -> String {
                 .unwrap_or_default();
             format!(
                 "{}{sheet}:{} {} {} {}",
-                e.file, e.line, e.voucher, e.date, e.amount
+                e.file,
+                e.line,
+                e.voucher,
+                e.date,
+                crate::ledger::value::fen_to_decimal(e.amount_fen)
             )
         })
         .collect::<Vec<_>>()
