@@ -21,10 +21,12 @@ const BATCH_RECORDS: usize = 2048;
 /// Batches in flight between the two threads.
 const BATCHES_IN_FLIGHT: usize = 4;
 
-/// One record of a batch: its cells are the next `count` entries of [`Batch::ends`].
+/// One record of a batch: its cells end at the next `count` entries of [`Batch::ends`];
+/// they are back to back, or, when `gapped`, one delimiter byte apart (the line as read).
 struct Record {
     line: u64,
-    cells: Result<usize, CellError>,
+    /// (count, gapped), or why the record was rejected.
+    cells: Result<(usize, bool), CellError>,
     unterminated: bool,
     /// Physical lines joined into this record by quoted line breaks.
     joined: u64,
@@ -98,20 +100,24 @@ pub fn run(
         'batches: for mut batch in rx.iter() {
             // The cells of every record of the batch, as slices of its text: nothing is
             // copied on this side.
-            let mut start = 0;
-            let cells: Vec<&str> = batch
-                .ends
-                .iter()
-                .map(|&end| {
-                    let cell = batch.text.get(start..end).unwrap_or("");
-                    start = end;
-                    cell
-                })
-                .collect();
+            let mut cells: Vec<&str> = Vec::with_capacity(batch.ends.len());
+            let (mut start, mut cell) = (0, 0);
+            for record in &batch.records {
+                if let Ok((count, gapped)) = record.cells {
+                    let gap = usize::from(gapped);
+                    for &end in &batch.ends[cell..cell + count] {
+                        cells.push(batch.text.get(start..end).unwrap_or(""));
+                        start = end + gap;
+                    }
+                    cell += count;
+                    // The next record starts where this one's last cell ends.
+                    start = batch.ends[..cell].last().copied().unwrap_or(0);
+                }
+            }
             let mut cell = 0;
             for record in batch.records.drain(..) {
                 let res = match record.cells {
-                    Ok(count) => {
+                    Ok((count, _)) => {
                         let record_cells = &cells[cell..cell + count];
                         cell += count;
                         Ok(record_cells)

@@ -238,6 +238,10 @@ struct Splitter {
     quote_field: usize,
     /// Delimiters met inside quotes on the current continuation line.
     quoted_delims: usize,
+    /// `rec` is the line as read, delimiters included: field `i` ends at `ends[i]` and
+    /// the next starts one byte later. Set for a line without quotes (nearly every line),
+    /// which is then copied once instead of field by field.
+    gapped: bool,
 }
 
 impl Splitter {
@@ -248,6 +252,7 @@ impl Splitter {
         self.field_began = false;
         self.quote_field = 0;
         self.quoted_delims = 0;
+        self.gapped = false;
     }
 
     /// Splits one decoded line; returns true when the record is complete (no open quote).
@@ -257,16 +262,14 @@ impl Splitter {
         let bytes = line.as_bytes();
         self.quoted_delims = 0;
         if !self.in_quotes && memchr::memchr(b'"', bytes).is_none() {
-            // Fast path: no quoting on this line. Delimiters are ASCII, so every cut
-            // falls between characters.
-            let mut start = 0;
-            for at in memchr::memchr_iter(delimiter, bytes) {
-                self.rec.push_str(&line[start..at]);
-                self.ends.push(self.rec.len());
-                start = at + 1;
-            }
-            self.rec.push_str(&line[start..]);
-            self.ends.push(self.rec.len());
+            // Fast path: no quoting on this line, which is the whole record (a record
+            // continues only inside quotes). Delimiters are ASCII, so every cut falls
+            // between characters.
+            debug_assert!(self.rec.is_empty() && !continuation);
+            self.rec.push_str(line);
+            self.ends.extend(memchr::memchr_iter(delimiter, bytes));
+            self.ends.push(bytes.len());
+            self.gapped = true;
             self.field_began = false;
             return true;
         }
@@ -317,10 +320,11 @@ impl Splitter {
     }
 
     fn fields(&self) -> impl Iterator<Item = &str> {
+        let gap = usize::from(self.gapped);
         let mut start = 0;
         self.ends.iter().map(move |&end| {
             let field = self.rec.get(start..end).unwrap_or("");
-            start = end;
+            start = end + gap;
             field
         })
     }
@@ -387,7 +391,7 @@ impl<'a> TextRecords<'a> {
         &mut self,
         text: &mut String,
         ends: &mut Vec<usize>,
-    ) -> io::Result<Option<(u64, Result<usize, CellError>)>> {
+    ) -> io::Result<Option<(u64, Result<(usize, bool), CellError>)>> {
         let Some((number, res)) = self.load_record()? else {
             return Ok(None);
         };
@@ -406,7 +410,7 @@ impl<'a> TextRecords<'a> {
             let base = text.len();
             text.push_str(rec);
             ends.extend(self.splitter.ends.iter().map(|end| base + end));
-            return Ok(Some((number, Ok(count))));
+            return Ok(Some((number, Ok((count, self.splitter.gapped)))));
         }
         let mut cells = std::mem::take(&mut self.scratch);
         let res = self.fill_cells(&mut cells, issue).map(|()| {
@@ -414,7 +418,7 @@ impl<'a> TextRecords<'a> {
                 text.push_str(cell);
                 ends.push(text.len());
             }
-            cells.len()
+            (cells.len(), false)
         });
         self.scratch = cells;
         Ok(Some((number, res)))
