@@ -11,7 +11,7 @@ use std::io;
 use std::sync::mpsc;
 
 use super::grid::CellError;
-use super::text::TextRecords;
+use super::text::{AppendedCells, TextRecords};
 
 /// Files smaller than this are read on one thread: starting a thread costs more than it
 /// saves, and a scan of many small files is already parallel across files.
@@ -25,8 +25,7 @@ const BATCHES_IN_FLIGHT: usize = 4;
 /// they are back to back, or, when `gapped`, one delimiter byte apart (the line as read).
 struct Record {
     line: u64,
-    /// (count, gapped), or why the record was rejected.
-    cells: Result<(usize, bool), CellError>,
+    cells: AppendedCells,
     unterminated: bool,
     /// Physical lines joined into this record by quoted line breaks.
     joined: u64,

@@ -330,6 +330,10 @@ impl Splitter {
     }
 }
 
+/// What [`TextRecords::next_record_into`] appended: the number of cells and whether they
+/// are one delimiter byte apart (else back to back), or why the record was rejected.
+pub type AppendedCells = Result<(usize, bool), CellError>;
+
 /// Records of a delimited text stream.
 pub struct TextRecords<'a> {
     lines: Lines<Box<dyn Read + Send + 'a>>,
@@ -391,7 +395,7 @@ impl<'a> TextRecords<'a> {
         &mut self,
         text: &mut String,
         ends: &mut Vec<usize>,
-    ) -> io::Result<Option<(u64, Result<(usize, bool), CellError>)>> {
+    ) -> io::Result<Option<(u64, AppendedCells)>> {
         let Some((number, res)) = self.load_record()? else {
             return Ok(None);
         };
