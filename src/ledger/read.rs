@@ -418,6 +418,7 @@ impl SheetReader {
             vouchers: Default::default(),
             key: String::new(),
             syms: Default::default(),
+            label_chars: Vec::new(),
         }));
     }
 
@@ -473,6 +474,8 @@ struct Converter {
     key: String,
     /// Per-column fronts of the file's interner (`SYM_*`).
     syms: [ColumnSyms; SYM_COLUMNS],
+    /// Summary symbol → 0 not yet looked at, 1 no label character, 2 one or more.
+    label_chars: Vec<u8>,
 }
 
 const SYM_SUMMARY: usize = 0;
@@ -611,6 +614,17 @@ impl Converter {
             return Outcome::Skip(SkipKind::Preamble);
         }
         let summary = self.cell(cells, Col::Summary);
+        // Summaries repeat: whether one holds a label character is worked out once per
+        // distinct summary (interning a label that turns out to be skipped is harmless).
+        let summary_sym = self.syms[SYM_SUMMARY].intern(summary, &mut file.strings);
+        let slot = summary_sym.0 as usize;
+        if self.label_chars.len() <= slot {
+            self.label_chars.resize(slot + 1, 0);
+        }
+        if self.label_chars[slot] == 0 {
+            self.label_chars[slot] = 1 + u8::from(has_label_char(summary));
+        }
+        let summary_has_label = self.label_chars[slot] == 2;
         let probes = [
             summary,
             self.cell(cells, Col::Date),
@@ -622,10 +636,15 @@ impl Converter {
                 .find(|c| !c.is_empty())
                 .unwrap_or(""),
         ];
-        for probe in probes {
+        for (at, probe) in probes.into_iter().enumerate() {
             // Every label contains one of these characters; most cells contain none, so
             // the normalising copy below is made only for candidates.
-            if !has_label_char(probe) {
+            let candidate = if at == 0 {
+                summary_has_label
+            } else {
+                !probe.is_ascii() && has_label_char(probe)
+            };
+            if !candidate {
                 continue;
             }
             let compact: String = value::to_half_width(probe)
@@ -746,7 +765,7 @@ impl Converter {
             date,
             voucher,
             entry,
-            summary: self.syms[SYM_SUMMARY].intern(summary, &mut file.strings),
+            summary: summary_sym,
             account_code: code_sym,
             account: account_sym,
             debit,
