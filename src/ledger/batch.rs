@@ -4,10 +4,15 @@
 //! channel, so the reader sees exactly the records, line numbers and errors it would see
 //! reading alone, and memory stays bounded (a few batches in flight).
 //!
-//! The two stages cost about the same per row, so a large file is read in a little over
+//! Converting a row costs more than splitting it, so the splitting thread also numbers
+//! the texts of the columns the converter interns (summary, payee, account …; the
+//! converter names them once it has found the header): the converter then maps a number
+//! it has seen to its symbol by index, without hashing or comparing the text. With that
+//! the two stages cost about the same per row, and a large file is read in a little over
 //! half the time on two cores. Small files are read on one thread ([`PIPELINE_MIN_BYTES`]).
 
 use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 use super::grid::CellError;
@@ -31,6 +36,58 @@ struct Record {
     joined: u64,
 }
 
+/// No id: the cell's position is not wanted, or its table is full.
+pub const NO_ID: u32 = u32::MAX;
+/// Distinct texts numbered per cell position.
+const MAX_IDS: usize = 4096;
+
+/// Numbers for the texts met at one cell position, so the converting thread can map a
+/// repeated cell to its symbol by index instead of hashing and comparing it: the
+/// splitting thread has time to spare, the converting one sets the pace. The same text
+/// at the same position always gets the same number; once [`MAX_IDS`] texts are numbered
+/// new ones get [`NO_ID`].
+#[derive(Default)]
+struct PositionIds {
+    last: Option<(String, u32)>,
+    table: hashbrown::HashTable<(Box<str>, u32)>,
+}
+
+impl PositionIds {
+    fn id(&mut self, text: &str) -> u32 {
+        use std::hash::BuildHasher;
+        if let Some((last, id)) = &self.last
+            && super::read::same_text(last, text)
+        {
+            return *id;
+        }
+        let hash = rustc_hash::FxBuildHasher.hash_one(text);
+        let id = match self
+            .table
+            .find(hash, |(known, _)| super::read::same_text(known, text))
+        {
+            Some(&(_, id)) => id,
+            None if self.table.len() < MAX_IDS => {
+                let id = self.table.len() as u32;
+                self.table
+                    .insert_unique(hash, (text.into(), id), |(known, _)| {
+                        rustc_hash::FxBuildHasher.hash_one(&**known)
+                    });
+                id
+            }
+            None => NO_ID,
+        };
+        match &mut self.last {
+            Some((last, last_id)) => {
+                last.clear();
+                last.push_str(text);
+                *last_id = id;
+            }
+            None => self.last = Some((text.to_string(), id)),
+        }
+        id
+    }
+}
+
 /// Records split by the producer thread, their cells back to back in one string: the
 /// consumer reads it front to back, which keeps its caches warm (one string per cell
 /// scattered over the heap was 25% slower). Batches go back to the producer once read,
@@ -41,12 +98,20 @@ struct Batch {
     text: String,
     /// End offset in `text` of each cell.
     ends: Vec<usize>,
+    /// Per cell, its text's number at its position, or [`NO_ID`].
+    ids: Vec<u32>,
     /// The input failed after the records of this batch; the file ends here.
     error: Option<io::Error>,
 }
 
-/// A record handed to the consumer: line, cells or error, unterminated.
-pub type Consumed<'c> = (u64, Result<&'c [&'c str], CellError>, bool);
+/// A record handed to the consumer: line, cells or error, unterminated, and the numbers
+/// of its cells with the positions the consumer wants numbered.
+pub type Consumed<'c> = (
+    u64,
+    Result<&'c [&'c str], CellError>,
+    bool,
+    Option<super::grid::RecordIds<'c>>,
+);
 
 /// Reads every record of `records` on a second thread and hands them, in order, to
 /// `consume` on this one; `consume` returns false to stop. Returns the physical lines
@@ -56,19 +121,46 @@ pub fn run(
     consume: &mut dyn FnMut(Consumed<'_>) -> Result<bool, String>,
 ) -> Result<(u64, Option<io::Error>), String> {
     let (tx, rx) = mpsc::sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+    // Cell positions (below 64) whose texts the consumer wants numbered; set by it once
+    // it knows the header.
+    let wanted = AtomicU64::new(0);
+    let wanted = &wanted;
     let (recycle_tx, recycle_rx) = mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
         let producer = scope.spawn(move || {
+            let mut positions: Vec<PositionIds> = Vec::new();
             loop {
                 let mut batch = recycle_rx.try_recv().unwrap_or_default();
                 batch.records.clear();
                 batch.text.clear();
                 batch.ends.clear();
+                batch.ids.clear();
                 let mut done = false;
                 while batch.records.len() < BATCH_RECORDS {
                     let joined_before = records.joined_lines;
+                    let first_end = batch.ends.len();
                     match records.next_record_into(&mut batch.text, &mut batch.ends) {
                         Ok(Some((line, cells))) => {
+                            let mask = wanted.load(Ordering::Relaxed);
+                            if let Ok((count, gapped)) = cells {
+                                let gap = usize::from(gapped);
+                                let mut start =
+                                    first_end.checked_sub(1).map_or(0, |last| batch.ends[last]);
+                                for pos in 0..count {
+                                    let end = batch.ends[first_end + pos];
+                                    let id = if pos < 64 && mask & (1 << pos) != 0 {
+                                        if positions.len() <= pos {
+                                            positions.resize_with(pos + 1, Default::default);
+                                        }
+                                        let text = batch.text.get(start..end).unwrap_or("");
+                                        positions[pos].id(text)
+                                    } else {
+                                        NO_ID
+                                    };
+                                    batch.ids.push(id);
+                                    start = end + gap;
+                                }
+                            }
                             batch.records.push(Record {
                                 line,
                                 cells,
@@ -115,16 +207,20 @@ pub fn run(
             }
             let mut cell = 0;
             for record in batch.records.drain(..) {
-                let res = match record.cells {
+                let (res, ids) = match record.cells {
                     Ok((count, _)) => {
                         let record_cells = &cells[cell..cell + count];
+                        let ids = super::grid::RecordIds {
+                            ids: &batch.ids[cell..cell + count],
+                            wanted,
+                        };
                         cell += count;
-                        Ok(record_cells)
+                        (Ok(record_cells), Some(ids))
                     }
-                    Err(e) => Err(e),
+                    Err(e) => (Err(e), None),
                 };
                 joined += record.joined;
-                match consume((record.line, res, record.unterminated)) {
+                match consume((record.line, res, record.unterminated, ids)) {
                     Ok(true) => {}
                     Ok(false) => break 'batches,
                     Err(e) => {

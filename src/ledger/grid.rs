@@ -48,8 +48,20 @@ pub enum Event<'a> {
         /// Text only: the record is the file's last and has no line break after it (a
         /// truncated file, when it also has fewer cells than the header).
         unterminated: bool,
+        /// Large text files only: numbers of the cells' texts per position.
+        ids: Option<RecordIds<'a>>,
     },
     Note(String),
+}
+
+/// Numbers of a record's cells, from the two-thread reader (`batch.rs`): the same text at
+/// the same position has the same number throughout the file, so the consumer can map a
+/// number to a symbol once. Only positions set in `wanted` (by the consumer, once it knows
+/// the header) are numbered; others are [`batch::NO_ID`].
+#[derive(Debug, Clone, Copy)]
+pub struct RecordIds<'a> {
+    pub ids: &'a [u32],
+    pub wanted: &'a std::sync::atomic::AtomicU64,
 }
 
 /// What the sink wants next.
@@ -246,12 +258,13 @@ fn read_text(
     };
     let joined_lines;
     if pipelined && flow == Flow::Continue {
-        let (joined, error) = batch::run(records, &mut |(line, cells, unterminated)| {
+        let (joined, error) = batch::run(records, &mut |(line, cells, unterminated, ids)| {
             counter.tick()?;
             let flow = sink(Event::Record {
                 line,
                 cells,
                 unterminated,
+                ids,
             });
             Ok(flow == Flow::Continue)
         })?;
@@ -274,6 +287,7 @@ fn read_text(
                 line,
                 cells: res.map(|()| refs.as_slice()),
                 unterminated: records.last_unterminated,
+                ids: None,
             });
         }
         joined_lines = records.joined_lines;
@@ -547,6 +561,7 @@ fn emit_row(
         line: u64::from(row) + 1,
         cells: Ok(&refs),
         unterminated: false,
+        ids: None,
     }))
 }
 
@@ -635,6 +650,7 @@ where
                 line: u64::from(row0) + idx as u64 + 1,
                 cells: Ok(&refs),
                 unterminated: false,
+                ids: None,
             });
             if flow != Flow::Continue {
                 break;
@@ -719,6 +735,7 @@ fn html(
             line,
             cells: Ok(&refs),
             unterminated: false,
+            ids: None,
         }) != Flow::Continue
         {
             break;
@@ -910,7 +927,16 @@ mod tests {
             pipelined,
             &mut counter,
             &mut |event| {
-                seen.push(format!("{event:?}"));
+                // Cell numbers are the two-thread reader's own; the records must match.
+                seen.push(match &event {
+                    Event::Record {
+                        line,
+                        cells,
+                        unterminated,
+                        ..
+                    } => format!("Record {line} {cells:?} {unterminated}"),
+                    other => format!("{other:?}"),
+                });
                 if seen.len() >= stop_after {
                     Flow::Stop
                 } else {

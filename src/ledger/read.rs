@@ -146,6 +146,7 @@ fn read_source(
             line,
             cells,
             unterminated,
+            ids,
         } => {
             let Some(sheet) = current.as_mut() else {
                 return Flow::Stop;
@@ -159,6 +160,7 @@ fn read_source(
                 line,
                 cells,
                 unterminated,
+                ids,
                 &mut file,
                 opts,
                 &stem,
@@ -279,11 +281,14 @@ impl SheetReader {
     }
 
     #[allow(clippy::too_many_arguments)]
+    // The record's parts as the reader hands them over, and the file's constants.
+    #[allow(clippy::too_many_arguments)]
     fn push(
         &mut self,
         line: u64,
         cells: Result<&[&str], CellError>,
         unterminated: bool,
+        ids: Option<super::grid::RecordIds<'_>>,
         file: &mut LedgerFile,
         opts: &ReadOptions,
         stem: &str,
@@ -303,7 +308,7 @@ impl SheetReader {
                             ),
                         )
                     }
-                    Ok(cells) => converter.convert(line, cells, file),
+                    Ok(cells) => converter.convert(line, cells, ids.map(|i| i.ids), file),
                     Err(err) => {
                         Outcome::Reject(err.column.map(|c| c + self.col_base - 1), err.reason)
                     }
@@ -332,6 +337,12 @@ impl SheetReader {
                     let header_cells: Vec<String> =
                         found.iter().map(|s| (*s).to_string()).collect();
                     self.start_reading(line, layout, header_cells, file, opts, stem);
+                    if let (Some(ids), SheetState::Reading(converter)) = (ids, &self.state) {
+                        ids.wanted.store(
+                            converter.numbered_positions(),
+                            std::sync::atomic::Ordering::Relaxed,
+                        );
+                    }
                     return Flow::Continue;
                 }
                 self.lookahead.push((
@@ -419,6 +430,7 @@ impl SheetReader {
             key: String::new(),
             syms: Default::default(),
             label_chars: Vec::new(),
+            by_id: Vec::new(),
         }));
     }
 
@@ -476,7 +488,13 @@ struct Converter {
     syms: [ColumnSyms; SYM_COLUMNS],
     /// Summary symbol → 0 not yet looked at, 1 no label character, 2 one or more.
     label_chars: Vec<u8>,
+    /// Per cell position, the symbol of each numbered text ([`super::grid::RecordIds`]),
+    /// or [`UNKNOWN`] until first seen.
+    by_id: Vec<Vec<super::Sym>>,
 }
+
+/// Not yet known, in [`Converter::by_id`].
+const UNKNOWN: super::Sym = super::Sym(u32::MAX);
 
 const SYM_SUMMARY: usize = 0;
 const SYM_PAYEE: usize = 1;
@@ -492,7 +510,7 @@ const SYM_COLUMNS: usize = 9;
 /// `a == b` for the short cells of a ledger, compared a word at a time in line: the
 /// library `memcmp` call cost more than the comparison itself here (a quarter of the
 /// reader's time went to it in profiles).
-fn same_text(a: &str, b: &str) -> bool {
+pub(super) fn same_text(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;
@@ -602,7 +620,79 @@ impl Converter {
         self.layout.get(col).map(|idx| idx + self.col_base)
     }
 
-    fn convert(&mut self, _line: u64, cells: &[&str], file: &mut LedgerFile) -> Outcome {
+    /// The cell positions whose numbers [`Converter::convert`] uses: the columns it interns
+    /// as they are.
+    fn numbered_positions(&self) -> u64 {
+        let mut mask = 0u64;
+        let mut want = |col: Col| {
+            if let Some(pos) = self.layout.get(col)
+                && pos < 64
+            {
+                mask |= 1 << pos;
+            }
+        };
+        for col in [
+            Col::Summary,
+            Col::AccountCode,
+            Col::Account,
+            Col::Payee,
+            Col::Handler,
+            Col::Department,
+            Col::Project,
+        ] {
+            want(col);
+        }
+        if !self.layout.has(Col::VoucherWord) {
+            want(Col::Voucher);
+        }
+        if !self.unit_override {
+            want(Col::Unit);
+        }
+        mask
+    }
+
+    /// The symbol of `text`, which must be the trimmed cell of `col`: by the cell's number
+    /// when the record has one, else through the column cache `kind`.
+    fn sym_of_cell(
+        &mut self,
+        kind: usize,
+        col: Col,
+        text: &str,
+        ids: Option<&[u32]>,
+        file: &mut LedgerFile,
+    ) -> super::Sym {
+        let numbered = ids.zip(self.layout.get(col)).and_then(|(ids, pos)| {
+            ids.get(pos)
+                .filter(|&&id| id != super::batch::NO_ID)
+                .map(|&id| (pos, id as usize))
+        });
+        let Some((pos, id)) = numbered else {
+            return self.syms[kind].intern(text, &mut file.strings);
+        };
+        if self.by_id.len() <= pos {
+            self.by_id.resize_with(pos + 1, Vec::new);
+        }
+        if let Some(&sym) = self.by_id[pos].get(id)
+            && sym != UNKNOWN
+        {
+            return sym;
+        }
+        let sym = self.syms[kind].intern(text, &mut file.strings);
+        let known = &mut self.by_id[pos];
+        if known.len() <= id {
+            known.resize(id + 1, UNKNOWN);
+        }
+        known[id] = sym;
+        sym
+    }
+
+    fn convert(
+        &mut self,
+        _line: u64,
+        cells: &[&str],
+        ids: Option<&[u32]>,
+        file: &mut LedgerFile,
+    ) -> Outcome {
         if cells.iter().all(|c| value::trim(c).is_empty()) {
             return Outcome::Skip(SkipKind::Blank);
         }
@@ -616,7 +706,7 @@ impl Converter {
         let summary = self.cell(cells, Col::Summary);
         // Summaries repeat: whether one holds a label character is worked out once per
         // distinct summary (interning a label that turns out to be skipped is harmless).
-        let summary_sym = self.syms[SYM_SUMMARY].intern(summary, &mut file.strings);
+        let summary_sym = self.sym_of_cell(SYM_SUMMARY, Col::Summary, summary, ids, file);
         let slot = summary_sym.0 as usize;
         if self.label_chars.len() <= slot {
             self.label_chars.resize(slot + 1, 0);
@@ -673,7 +763,7 @@ impl Converter {
 
         // Date: one column, or 年/月/日 split, or blank on a continuation line.
         let date_cell = self.cell(cells, Col::Date);
-        let voucher_raw = self.voucher(cells, file);
+        let voucher_raw = self.voucher(cells, ids, file);
         let date = if self.layout.has(Col::Date) {
             if date_cell.is_empty() && voucher_raw == super::Sym::EMPTY && self.previous.is_some() {
                 self.previous.map(|(d, _)| d).ok_or_else(String::new)
@@ -716,7 +806,7 @@ impl Converter {
             }
         };
 
-        let (code_sym, account_sym) = self.account(cells, dated_version, _line, file);
+        let (code_sym, account_sym) = self.account(cells, ids, dated_version, _line, file);
         if account_sym == super::Sym::EMPTY && summary.is_empty() {
             return Outcome::Reject(
                 self.column(Col::Account),
@@ -733,7 +823,9 @@ impl Converter {
             voucher_raw
         };
         let (payee, staff) = self.payee_and_staff(cells);
+        let payee_from_cell = !self.cell(cells, Col::Payee).is_empty();
         let mut handler = self.cell(cells, Col::Handler);
+        let handler_from_cell = !handler.is_empty();
         if handler.is_empty() {
             handler = staff;
         }
@@ -752,12 +844,30 @@ impl Converter {
             }
         };
         let unit_cell = self.cell(cells, Col::Unit);
-        let unit = if self.unit_override || unit_cell.is_empty() {
-            self.default_unit.as_str()
-        } else {
-            unit_cell
-        };
+        let unit_from_cell = !(self.unit_override || unit_cell.is_empty());
         let closing = summary.contains('结') && CLOSING_MARKERS.iter().any(|m| summary.contains(m));
+        // Cell numbers stand for a column's own cell only: a payee, handler or unit taken
+        // from elsewhere goes through the column cache.
+        let payee = if payee_from_cell {
+            self.sym_of_cell(SYM_PAYEE, Col::Payee, payee, ids, file)
+        } else {
+            self.syms[SYM_PAYEE].intern(payee, &mut file.strings)
+        };
+        let handler = if handler_from_cell {
+            self.sym_of_cell(SYM_HANDLER, Col::Handler, handler, ids, file)
+        } else {
+            self.syms[SYM_HANDLER].intern(handler, &mut file.strings)
+        };
+        let department_cell = self.cell(cells, Col::Department);
+        let department =
+            self.sym_of_cell(SYM_DEPARTMENT, Col::Department, department_cell, ids, file);
+        let project_cell = self.cell(cells, Col::Project);
+        let project = self.sym_of_cell(SYM_PROJECT, Col::Project, project_cell, ids, file);
+        let unit = if unit_from_cell {
+            self.sym_of_cell(SYM_UNIT, Col::Unit, unit_cell, ids, file)
+        } else {
+            self.syms[SYM_UNIT].intern(self.default_unit.as_str(), &mut file.strings)
+        };
         let entry = parse_count(self.cell(cells, Col::Entry)).unwrap_or(0);
         let row = Row {
             line: _line,
@@ -771,14 +881,12 @@ impl Converter {
             debit,
             credit,
             direction,
-            payee: self.syms[SYM_PAYEE].intern(payee, &mut file.strings),
-            handler: self.syms[SYM_HANDLER].intern(handler, &mut file.strings),
-            department: self.syms[SYM_DEPARTMENT]
-                .intern(self.cell(cells, Col::Department), &mut file.strings),
-            project: self.syms[SYM_PROJECT]
-                .intern(self.cell(cells, Col::Project), &mut file.strings),
+            payee,
+            handler,
+            department,
+            project,
             attachments,
-            unit: self.syms[SYM_UNIT].intern(unit, &mut file.strings),
+            unit,
             closing,
         };
         self.previous = Some((date, voucher));
@@ -786,11 +894,16 @@ impl Converter {
     }
 
     /// The normalised voucher number, computed once per distinct raw cell pair.
-    fn voucher(&mut self, cells: &[&str], file: &mut LedgerFile) -> super::Sym {
+    fn voucher(
+        &mut self,
+        cells: &[&str],
+        ids: Option<&[u32]>,
+        file: &mut LedgerFile,
+    ) -> super::Sym {
         let word = self.cell(cells, Col::VoucherWord);
         let number = self.cell(cells, Col::Voucher);
         if word.is_empty() && value::is_canonical_voucher(number) {
-            return self.syms[SYM_VOUCHER].intern(number, &mut file.strings);
+            return self.sym_of_cell(SYM_VOUCHER, Col::Voucher, number, ids, file);
         }
         self.key.clear();
         self.key.push_str(word);
@@ -810,21 +923,38 @@ impl Converter {
     fn account(
         &mut self,
         cells: &[&str],
+        ids: Option<&[u32]>,
         dated: ChartVersion,
         line: u64,
         file: &mut LedgerFile,
     ) -> (super::Sym, super::Sym) {
-        let mut code = self.cell(cells, Col::AccountCode);
-        let mut name = self.cell(cells, Col::Account);
-        if code.is_empty() && name.is_empty() {
-            code = self.preamble.account_code.as_deref().unwrap_or("");
-            name = self.preamble.account_name.as_deref().unwrap_or("");
-        }
-        let key = (
-            self.syms[SYM_CODE].intern(code, &mut file.strings),
-            self.syms[SYM_NAME].intern(name, &mut file.strings),
-            dated == ChartVersion::Y2021,
-        );
+        let code_cell = self.cell(cells, Col::AccountCode);
+        let name_cell = self.cell(cells, Col::Account);
+        // Both blank: the account of a title row (`科目: 50105 会员活动支出`).
+        let from_title = code_cell.is_empty() && name_cell.is_empty();
+        let key = if from_title {
+            let code = self.preamble.account_code.as_deref().unwrap_or("");
+            let name = self.preamble.account_name.as_deref().unwrap_or("");
+            (
+                self.syms[SYM_CODE].intern(code, &mut file.strings),
+                self.syms[SYM_NAME].intern(name, &mut file.strings),
+                dated == ChartVersion::Y2021,
+            )
+        } else {
+            (
+                self.sym_of_cell(SYM_CODE, Col::AccountCode, code_cell, ids, file),
+                self.sym_of_cell(SYM_NAME, Col::Account, name_cell, ids, file),
+                dated == ChartVersion::Y2021,
+            )
+        };
+        let (code, name) = if from_title {
+            (
+                self.preamble.account_code.as_deref().unwrap_or(""),
+                self.preamble.account_name.as_deref().unwrap_or(""),
+            )
+        } else {
+            (code_cell, name_cell)
+        };
         let (code_sym, path_sym, other_chart) = match self.accounts.get(&key) {
             Some(&hit) => hit,
             None => {

@@ -476,3 +476,108 @@ fn real_biff8_xls_from_yonyou() {
     assert_eq!(file.skipped[&fundwatch::ledger::SkipKind::Subtotal], 1);
     assert_reconciles(&file);
 }
+
+/// The two-thread reader (files of 4 MB or more) numbers repeated cell texts so the
+/// converting thread can skip interning them; the rows must be exactly those a one-thread
+/// read makes. The same rows are read as one large ledger and as small pieces, and every
+/// field of every row is compared: repeated and unique texts (past the 4,096 numbered per
+/// column), blank handlers and units, payees from 核算项目.
+#[test]
+fn numbered_cells_give_the_same_rows_as_a_one_thread_read() {
+    use fundwatch::ledger::read::read_bytes;
+    let header = "日期,凭证号,摘要,科目编码,科目名称,借方金额,贷方金额,往来单位,经办人,部门,项目,附件数,单位名称,核算项目";
+    let mut rows: Vec<String> = Vec::new();
+    for i in 0..60_000u32 {
+        let summary = if i % 3 == 0 {
+            format!("购买文体用品第{i}批")
+        } else {
+            ["职工羽毛球比赛场地费", "会员生日蛋糕券", "工会宣传栏制作"][(i % 7 % 3) as usize]
+                .to_string()
+        };
+        let payee = if i % 11 == 0 {
+            ""
+        } else {
+            ["某体育用品店", "市全民健身中心", "博文广告"][(i % 5 % 3) as usize]
+        };
+        let aux = if i % 11 == 0 {
+            "供应商---核算项目供应商"
+        } else {
+            ""
+        };
+        let handler = if i % 13 == 0 {
+            ""
+        } else {
+            ["张伟", "李娜", "王芳"][(i % 4 % 3) as usize]
+        };
+        let unit = if i % 17 == 0 {
+            ""
+        } else {
+            ["甲工会", "乙工会"][(i % 2) as usize]
+        };
+        let project = if i % 5 == 0 {
+            format!("项目{}", i % 9000)
+        } else {
+            String::new()
+        };
+        let (code, name) = [
+            ("50101", "会员活动支出"),
+            ("50102", "职工活动支出/文体活动支出"),
+        ][(i % 2) as usize];
+        rows.push(format!(
+            "2024-{:02}-{:02},记-{},{summary},{code},{name},{}.{:02},,{payee},{handler},部门{},{project},{},{unit},{aux}",
+            i % 12 + 1,
+            i % 28 + 1,
+            i % 300 + 1,
+            100 + i % 5000,
+            i % 100,
+            i % 6,
+            i % 3,
+        ));
+    }
+    let whole = format!("{header}\n{}\n", rows.join("\n"));
+    assert!(
+        whole.len() >= 4 << 20,
+        "{} bytes: too small for two threads",
+        whole.len()
+    );
+    let fields = |file: &LedgerFile| -> Vec<String> {
+        let s = |sym| file.strings.get(sym).to_string();
+        file.rows
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {} {} {} {} {} {} {} {} {} {} {:?} {}",
+                    r.date,
+                    s(r.voucher),
+                    s(r.summary),
+                    s(r.account_code),
+                    s(r.account),
+                    r.debit,
+                    r.credit,
+                    s(r.payee),
+                    s(r.handler),
+                    s(r.department),
+                    s(r.project),
+                    s(r.unit),
+                    r.attachments,
+                    r.closing
+                )
+            })
+            .collect()
+    };
+    let big = read_bytes(whole.as_bytes(), "ledger.csv", &opts()).unwrap();
+    assert_reconciles(&big);
+    assert_eq!(big.rows.len(), 60_000);
+    let mut pieces = Vec::new();
+    for chunk in rows.chunks(20_000) {
+        let text = format!("{header}\n{}\n", chunk.join("\n"));
+        assert!(text.len() < 4 << 20);
+        let file = read_bytes(text.as_bytes(), "ledger.csv", &opts()).unwrap();
+        pieces.extend(fields(&file));
+    }
+    let big_fields = fields(&big);
+    for (at, (a, b)) in big_fields.iter().zip(&pieces).enumerate() {
+        assert_eq!(a, b, "row {at}");
+    }
+    assert_eq!(big_fields.len(), pieces.len());
+}
