@@ -48,42 +48,40 @@ const MAX_IDS: usize = 4096;
 /// new ones get [`NO_ID`].
 #[derive(Default)]
 struct PositionIds {
-    last: Option<(String, u32)>,
-    table: hashbrown::HashTable<(Box<str>, u32)>,
+    /// The numbered texts; a text's number is its index.
+    texts: Vec<Box<str>>,
+    /// Numbers, found by the hash of their text.
+    table: hashbrown::HashTable<u32>,
+    /// The number of the last text seen, when it had one: most cells repeat the one above.
+    last: Option<u32>,
 }
 
 impl PositionIds {
     fn id(&mut self, text: &str) -> u32 {
         use std::hash::BuildHasher;
-        if let Some((last, id)) = &self.last
-            && super::read::same_text(last, text)
+        let texts = &self.texts;
+        let same = |id: u32| super::read::same_text(&texts[id as usize], text);
+        if let Some(id) = self.last
+            && same(id)
         {
-            return *id;
+            return id;
         }
         let hash = rustc_hash::FxBuildHasher.hash_one(text);
-        let id = match self
-            .table
-            .find(hash, |(known, _)| super::read::same_text(known, text))
-        {
-            Some(&(_, id)) => id,
-            None if self.table.len() < MAX_IDS => {
-                let id = self.table.len() as u32;
-                self.table
-                    .insert_unique(hash, (text.into(), id), |(known, _)| {
-                        rustc_hash::FxBuildHasher.hash_one(&**known)
-                    });
+        let found = self.table.find(hash, |&id| same(id)).copied();
+        let id = match found {
+            Some(id) => id,
+            None if self.texts.len() < MAX_IDS => {
+                let id = self.texts.len() as u32;
+                self.texts.push(text.into());
+                let texts = &self.texts;
+                self.table.insert_unique(hash, id, |&id| {
+                    rustc_hash::FxBuildHasher.hash_one(&*texts[id as usize])
+                });
                 id
             }
             None => NO_ID,
         };
-        match &mut self.last {
-            Some((last, last_id)) => {
-                last.clear();
-                last.push_str(text);
-                *last_id = id;
-            }
-            None => self.last = Some((text.to_string(), id)),
-        }
+        self.last = (id != NO_ID).then_some(id);
         id
     }
 }

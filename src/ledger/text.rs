@@ -405,10 +405,13 @@ impl<'a> TextRecords<'a> {
         };
         let rec = &self.splitter.rec;
         let count = self.splitter.ends.len();
+        // A BOM inside the record starts with byte 0xEF, which Chinese text rarely has
+        // (full-width punctuation does): look for that byte before the character.
+        let bytes = rec.as_bytes();
         let clean = issue == Issue::None
             && count <= limits::MAX_COLUMNS
-            && !rec.as_bytes().contains(&0)
-            && !rec.contains('\u{FEFF}');
+            && !bytes.contains(&0)
+            && !memchr::memchr_iter(0xEF, bytes).any(|at| bytes[at..].starts_with(UTF8_BOM));
         if clean {
             // What `fill_cells` would copy cell by cell, in one go.
             let base = text.len();

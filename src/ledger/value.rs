@@ -13,7 +13,8 @@ const MAX_YUAN: i64 = 1_000_000_000_000;
 /// `str::trim`, with a byte test first: most cells start and end with a character that
 /// cannot be whitespace, and decoding a character at each end of every cell was 5% of
 /// reading a large file. Unicode whitespace is ASCII or starts with byte 0xC2, 0xE1, 0xE2
-/// or 0xE3 and ends with one of the bytes listed below; anything else is returned as is.
+/// or 0xE3, and the few non-ASCII whitespace characters are matched by their bytes at the
+/// end; a text that starts and ends clean is returned as is.
 #[inline]
 pub fn trim(text: &str) -> &str {
     let bytes = text.as_bytes();
@@ -28,9 +29,20 @@ pub fn trim(text: &str) -> &str {
     let clean_end = if last < 0x80 {
         !last.is_ascii_whitespace() && last != 0x0b
     } else {
-        // Last bytes of U+0085, U+00A0, U+1680, U+2000..U+200A, U+2028, U+2029, U+202F,
-        // U+205F and U+3000.
-        !matches!(last, 0x80..=0x8A | 0x9F | 0xA0 | 0xA8 | 0xA9 | 0xAF)
+        // The non-ASCII whitespace characters: U+0085 and U+00A0 (C2 85, C2 A0), U+1680
+        // (E1 9A 80), U+2000..U+200A, U+2028, U+2029, U+202F, U+205F (E2 80 xx, E2 81
+        // 9F) and U+3000 (E3 80 80). Anything else ending the text is not whitespace.
+        let n = bytes.len();
+        let two = n >= 2 && bytes[n - 2] == 0xC2 && matches!(last, 0x85 | 0xA0);
+        let three = n >= 3
+            && matches!(
+                (bytes[n - 3], bytes[n - 2], last),
+                (0xE1, 0x9A, 0x80)
+                    | (0xE2, 0x80, 0x80..=0x8A | 0xA8 | 0xA9 | 0xAF)
+                    | (0xE2, 0x81, 0x9F)
+                    | (0xE3, 0x80, 0x80)
+            );
+        !(two || three)
     };
     if clean_start && clean_end {
         text
