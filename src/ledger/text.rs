@@ -261,17 +261,28 @@ impl Splitter {
     fn feed(&mut self, line: &str, delimiter: u8, continuation: bool) -> bool {
         let bytes = line.as_bytes();
         self.quoted_delims = 0;
-        if !self.in_quotes && memchr::memchr(b'"', bytes).is_none() {
-            // Fast path: no quoting on this line, which is the whole record (a record
-            // continues only inside quotes). Delimiters are ASCII, so every cut falls
-            // between characters.
-            debug_assert!(self.rec.is_empty() && !continuation);
-            self.rec.push_str(line);
-            self.ends.extend(memchr::memchr_iter(delimiter, bytes));
-            self.ends.push(bytes.len());
-            self.gapped = true;
-            self.field_began = false;
-            return true;
+        if !self.in_quotes {
+            // Fast path: no quoting on this line, which is then the whole record (a record
+            // continues only inside quotes). Delimiters and quotes are found in one pass;
+            // a quote sends the line to the slow path below. Delimiters are ASCII, so every
+            // cut falls between characters.
+            debug_assert!(self.rec.is_empty() && self.ends.is_empty() && !continuation);
+            let mut quoted = false;
+            for at in memchr::memchr2_iter(delimiter, b'"', bytes) {
+                if bytes[at] == b'"' {
+                    quoted = true;
+                    break;
+                }
+                self.ends.push(at);
+            }
+            if !quoted {
+                self.rec.push_str(line);
+                self.ends.push(bytes.len());
+                self.gapped = true;
+                self.field_began = false;
+                return true;
+            }
+            self.ends.clear();
         }
         // `run`: start of the text read but not yet copied to `rec`.
         let mut run = 0;
@@ -410,7 +421,7 @@ impl<'a> TextRecords<'a> {
         let bytes = rec.as_bytes();
         let clean = issue == Issue::None
             && count <= limits::MAX_COLUMNS
-            && !bytes.contains(&0)
+            && memchr::memchr(0, bytes).is_none()
             && !memchr::memchr_iter(0xEF, bytes).any(|at| bytes[at..].starts_with(UTF8_BOM));
         if clean {
             // What `fill_cells` would copy cell by cell, in one go.
@@ -526,7 +537,7 @@ impl<'a> TextRecords<'a> {
         let mut first_nul: Option<usize> = None;
         // Rare characters, looked for once per record rather than once per cell.
         let has_bom = self.splitter.rec.contains('\u{FEFF}');
-        let has_nul = self.splitter.rec.as_bytes().contains(&0);
+        let has_nul = memchr::memchr(0, self.splitter.rec.as_bytes()).is_some();
         for (idx, text) in self.splitter.fields().enumerate() {
             let cell = &mut cells[idx];
             cell.clear();
