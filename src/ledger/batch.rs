@@ -125,6 +125,9 @@ pub fn run(
     let wanted = &wanted;
     let (recycle_tx, recycle_rx) = mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
+        // A GBK file's lines are transcoded on the splitting thread, which then has no
+        // time to spare: numbering there made GBK reads 12% slower.
+        let numbering = !records.transcodes();
         let producer = scope.spawn(move || {
             let mut positions: Vec<PositionIds> = Vec::new();
             loop {
@@ -139,7 +142,11 @@ pub fn run(
                     let first_end = batch.ends.len();
                     match records.next_record_into(&mut batch.text, &mut batch.ends) {
                         Ok(Some((line, cells))) => {
-                            let mask = wanted.load(Ordering::Relaxed);
+                            let mask = if numbering {
+                                wanted.load(Ordering::Relaxed)
+                            } else {
+                                0
+                            };
                             if let Ok((count, gapped)) = cells {
                                 let gap = usize::from(gapped);
                                 let mut start =
