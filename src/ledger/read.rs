@@ -280,7 +280,6 @@ impl SheetReader {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
     // The record's parts as the reader hands them over, and the file's constants.
     #[allow(clippy::too_many_arguments)]
     fn push(
