@@ -1,6 +1,8 @@
 //! Findings: what a rule flagged, where, and why, with a fingerprint that stays the same
 //! when the same ledger is exported again (other file name, other row order).
 
+use std::sync::Arc;
+
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -37,12 +39,13 @@ fn fen_as_decimal<S: serde::Serializer>(fen: &i64, s: S) -> Result<S::Ok, S::Err
 /// One flagged row (or group of rows).
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
-    pub rule_id: String,
+    /// Rule id, title and basis are the rule's own strings, shared by all its findings.
+    pub rule_id: Arc<str>,
     pub severity: Severity,
     pub status: Status,
-    pub title: String,
+    pub title: Arc<str>,
     pub message: String,
-    pub basis: String,
+    pub basis: Arc<str>,
     pub unit: String,
     pub file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -100,12 +103,12 @@ impl Finding {
     fn of_row(rule: &Rule, row: &Row, file: &LedgerFile) -> Finding {
         let s = |sym| file.strings.get(sym).to_string();
         Finding {
-            rule_id: rule.id.clone(),
+            rule_id: rule.shared.id.clone(),
             severity: rule.severity,
             status: rule.status,
-            title: rule.title.clone(),
+            title: rule.shared.title.clone(),
             message: String::new(),
-            basis: rule.basis_line.clone(),
+            basis: rule.shared.basis.clone(),
             unit: s(row.unit),
             file: file.display.clone(),
             sheet: file.sheet_label(row),
@@ -172,12 +175,12 @@ impl Finding {
                 Finding::of_row(rule, row, file)
             }
             None => Finding {
-                rule_id: rule.id.clone(),
+                rule_id: rule.shared.id.clone(),
                 severity: rule.severity,
                 status: rule.status,
-                title: rule.title.clone(),
+                title: rule.shared.title.clone(),
                 message: String::new(),
-                basis: rule.basis_line.clone(),
+                basis: rule.shared.basis.clone(),
                 unit: String::new(),
                 file: String::new(),
                 sheet: None,
@@ -300,7 +303,7 @@ pub fn finalize(findings: &mut [Finding]) {
     // fingerprints only between findings whose other keys are equal.
     let units = ranks(findings.iter().map(|f| f.unit.as_str()));
     let files = ranks(findings.iter().map(|f| f.file.as_str()));
-    let rules = ranks(findings.iter().map(|f| f.rule_id.as_str()));
+    let rules = ranks(findings.iter().map(|f| &*f.rule_id));
     let mut keyed: Vec<(Position, u32)> = findings
         .iter()
         .enumerate()
@@ -311,7 +314,7 @@ pub fn finalize(findings: &mut [Finding]) {
                     files[f.file.as_str()],
                     f.sheet_index,
                     f.line,
-                    rules[f.rule_id.as_str()],
+                    rules[&*f.rule_id],
                 ),
                 at as u32,
             )
@@ -364,12 +367,12 @@ mod tests {
 
     fn finding(unit: &str, file: &str, line: u64, rule: &str, fingerprint: &str) -> Finding {
         Finding {
-            rule_id: rule.to_string(),
+            rule_id: rule.into(),
             severity: Severity::High,
             status: Status::Active,
-            title: String::new(),
+            title: "".into(),
             message: format!("{unit}{file}{line}{rule}"),
-            basis: String::new(),
+            basis: "".into(),
             unit: unit.to_string(),
             file: file.to_string(),
             sheet: None,

@@ -333,7 +333,7 @@ pub fn write_csv(
             None => "",
         };
         writer.write_record([
-            f.rule_id.as_str(),
+            &*f.rule_id,
             f.severity.name(),
             f.status.name(),
             &f.title,

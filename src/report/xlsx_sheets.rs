@@ -79,7 +79,7 @@ pub fn rules_sheet(ws: &mut Worksheet, ctx: &ReportContext, f: &Formats) -> Resu
     )?;
     let mut counts: BTreeMap<&str, (u64, i64)> = BTreeMap::new();
     for finding in &ctx.outcome.findings {
-        let e = counts.entry(finding.rule_id.as_str()).or_default();
+        let e = counts.entry(&*finding.rule_id).or_default();
         e.0 += 1;
         e.1 += finding.amount_fen;
     }

@@ -507,9 +507,13 @@ fn compile(
         detector,
         detector_table: parsed.detector.map(toml::Spanned::into_inner),
         source: source.display.clone(),
-        basis_line: String::new(),
+        shared: Default::default(),
     };
-    rule.basis_line = rule.basis_text();
+    rule.shared = crate::rule::SharedText {
+        id: rule.id.as_str().into(),
+        title: rule.title.as_str().into(),
+        basis: rule.basis_text().into(),
+    };
     Ok(rule)
 }
 

@@ -155,8 +155,17 @@ pub struct Rule {
     pub detector_table: Option<toml::Table>,
     /// Where the rule came from: `<builtin>/negative-list/x.toml` or a disk path.
     pub source: String,
-    /// [`Rule::basis_text`], made once: every finding carries it.
-    pub basis_line: String,
+    /// Id, title and [`Rule::basis_text`] as shared strings, made once: every finding
+    /// carries them.
+    pub shared: SharedText,
+}
+
+/// A rule's strings that each of its findings carries.
+#[derive(Debug, Clone, Default)]
+pub struct SharedText {
+    pub id: std::sync::Arc<str>,
+    pub title: std::sync::Arc<str>,
+    pub basis: std::sync::Arc<str>,
 }
 
 impl Rule {

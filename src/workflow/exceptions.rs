@@ -68,7 +68,7 @@ impl Entry {
         if let Some(fp) = &self.fingerprint {
             return *fp == f.fingerprint;
         }
-        self.rule.as_deref() == Some(f.rule_id.as_str())
+        self.rule.as_deref() == Some(&*f.rule_id)
             && self.unit.as_deref() == Some(f.unit.as_str())
             && self.voucher.as_deref() == Some(f.voucher.as_str())
     }
