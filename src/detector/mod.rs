@@ -224,6 +224,16 @@ pub fn group_by<K: Ord + Copy>(rows: impl IntoIterator<Item = (K, RowRef)>) -> G
     }
 }
 
+/// The candidates with a positive debit, grouped by account (groups in account order).
+pub fn payments_by_account(ctx: &Ctx, candidates: &[RowRef]) -> Groups<u32> {
+    group_by(
+        candidates
+            .iter()
+            .filter(|&&r| ctx.row(r).debit > 0)
+            .map(|&r| (ctx.id(r, ctx.row(r).account), r)),
+    )
+}
+
 /// Yuan with 千分位, for messages.
 pub fn yuan(fen: i64) -> String {
     crate::ledger::value::format_fen(fen)

@@ -61,12 +61,7 @@ fn center(amounts: &mut [f64]) -> Option<(f64, f64)> {
 }
 
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
-    let accounts = super::group_by(
-        unit.candidates
-            .iter()
-            .filter(|&&r| ctx.row(r).debit > 0)
-            .map(|&r| (ctx.id(r, ctx.row(r).account), r)),
-    );
+    let accounts = super::payments_by_account(ctx, unit.candidates);
     for (_, rows) in accounts.iter() {
         let account = ctx.account(rows[0]);
         let mut reference: Vec<f64> = match p.compare {

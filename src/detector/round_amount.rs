@@ -42,12 +42,7 @@ fn default_share() -> f64 {
 
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let step = fen(p.multiple).max(1);
-    let accounts = super::group_by(
-        unit.candidates
-            .iter()
-            .filter(|&&r| ctx.row(r).debit > 0)
-            .map(|&r| (ctx.id(r, ctx.row(r).account), r)),
-    );
+    let accounts = super::payments_by_account(ctx, unit.candidates);
     for (_, rows) in accounts.iter() {
         let account = ctx.account(rows[0]);
         if rows.len() < p.min_rows {
