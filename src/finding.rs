@@ -99,16 +99,56 @@ impl Finding {
         finding
     }
 
+    /// A finding of `rule` with no row, message or fingerprint yet: the start of every
+    /// finding.
+    fn blank(rule: &Rule) -> Finding {
+        Finding::blank_of(
+            rule.shared.id.clone(),
+            rule.severity,
+            rule.status,
+            rule.shared.title.clone(),
+            rule.shared.basis.clone(),
+        )
+    }
+
+    fn blank_of(
+        rule_id: Arc<str>,
+        severity: Severity,
+        status: Status,
+        title: Arc<str>,
+        basis: Arc<str>,
+    ) -> Finding {
+        Finding {
+            rule_id,
+            severity,
+            status,
+            title,
+            message: String::new(),
+            basis,
+            unit: String::new(),
+            file: String::new(),
+            sheet: None,
+            line: 0,
+            voucher: String::new(),
+            date: String::new(),
+            account: String::new(),
+            summary: String::new(),
+            payee: String::new(),
+            amount: String::new(),
+            fingerprint: String::new(),
+            period: None,
+            evidence: Vec::new(),
+            baseline: None,
+            exception_note: None,
+            sheet_index: 0,
+            amount_fen: 0,
+        }
+    }
+
     /// The fields a finding takes from its (primary) row; no message, no fingerprint.
     fn of_row(rule: &Rule, row: &Row, file: &LedgerFile) -> Finding {
         let s = |sym| file.strings.get(sym).to_string();
         Finding {
-            rule_id: rule.shared.id.clone(),
-            severity: rule.severity,
-            status: rule.status,
-            title: rule.shared.title.clone(),
-            message: String::new(),
-            basis: rule.shared.basis.clone(),
             unit: s(row.unit),
             file: file.display.clone(),
             sheet: file.sheet_label(row),
@@ -119,13 +159,9 @@ impl Finding {
             summary: s(row.summary),
             payee: s(row.payee),
             amount: value::fen_to_decimal(row.amount()),
-            fingerprint: String::new(),
-            period: None,
-            evidence: Vec::new(),
-            baseline: None,
-            exception_note: None,
             sheet_index: row.sheet,
             amount_fen: row.amount(),
+            ..Finding::blank(rule)
         }
     }
 
@@ -174,31 +210,7 @@ impl Finding {
                 let (file, row) = row_of(r);
                 Finding::of_row(rule, row, file)
             }
-            None => Finding {
-                rule_id: rule.shared.id.clone(),
-                severity: rule.severity,
-                status: rule.status,
-                title: rule.shared.title.clone(),
-                message: String::new(),
-                basis: rule.shared.basis.clone(),
-                unit: String::new(),
-                file: String::new(),
-                sheet: None,
-                line: 0,
-                voucher: String::new(),
-                date: String::new(),
-                account: String::new(),
-                summary: String::new(),
-                payee: String::new(),
-                amount: String::new(),
-                fingerprint: String::new(),
-                period: None,
-                evidence: Vec::new(),
-                baseline: None,
-                exception_note: None,
-                sheet_index: 0,
-                amount_fen: 0,
-            },
+            None => Finding::blank(rule),
         };
         finding.fingerprint = fingerprint(&key_refs);
         drop(key_refs);
@@ -367,29 +379,18 @@ mod tests {
 
     fn finding(unit: &str, file: &str, line: u64, rule: &str, fingerprint: &str) -> Finding {
         Finding {
-            rule_id: rule.into(),
-            severity: Severity::High,
-            status: Status::Active,
-            title: "".into(),
             message: format!("{unit}{file}{line}{rule}"),
-            basis: "".into(),
             unit: unit.to_string(),
             file: file.to_string(),
-            sheet: None,
             line,
-            voucher: String::new(),
-            date: String::new(),
-            account: String::new(),
-            summary: String::new(),
-            payee: String::new(),
-            amount: String::new(),
             fingerprint: fingerprint.to_string(),
-            period: None,
-            evidence: Vec::new(),
-            baseline: None,
-            exception_note: None,
-            sheet_index: 0,
-            amount_fen: 0,
+            ..Finding::blank_of(
+                rule.into(),
+                Severity::High,
+                Status::Active,
+                "".into(),
+                "".into(),
+            )
         }
     }
 
