@@ -387,11 +387,6 @@ impl<'a> TextRecords<'a> {
         }
     }
 
-    /// Whether lines are transcoded (GBK) on the thread that reads them.
-    pub fn transcodes(&self) -> bool {
-        self.decoding == LineDecoding::Gb18030
-    }
-
     /// Reads the next record into `cells`; returns its first physical line. `Err` is a
     /// record that is rejected as a whole or in one cell; reading goes on after it.
     /// An I/O error ends the file.
