@@ -329,17 +329,18 @@ pub fn scan(
     outcome
 }
 
-/// Puts each unit's rows of `file` together, in their order in the file (a stable sort by
-/// unit symbol). Detectors walk the rows unit by unit; a ledger that interleaves many
-/// units (a federation's combined export) would otherwise have every row access land
-/// far from the last one. Row order carries no meaning after reading: findings are
-/// sorted by unit, file, sheet and line, and detectors sort each unit's rows by date.
+/// Puts each unit's rows of `file` together, by date, then sheet and line. Detectors walk
+/// the rows unit by unit; a ledger that interleaves many units (a federation's combined
+/// export) would otherwise have every row access land far from the last one. Ordering
+/// by date too leaves [`rows_by_unit`] a single sorted run per unit to check. Row order
+/// carries no meaning after reading: findings are sorted by unit, file, sheet and line,
+/// and detectors see each unit's rows in date order.
 fn group_rows_by_unit(file: &mut LedgerFile) {
-    if !file.rows.is_sorted_by_key(|r| r.unit) {
-        // Rows are read in (sheet, line) order and no two share both, so this unstable
-        // sort (no scratch copy of the rows) keeps each unit's rows in file order.
-        file.rows
-            .par_sort_unstable_by_key(|r| (r.unit, r.sheet, r.line));
+    let key = |r: &crate::ledger::Row| (r.unit, r.date, r.sheet, r.line);
+    if !file.rows.is_sorted_by_key(key) {
+        // No two rows share a sheet and line, so this unstable sort (no scratch copy of
+        // the rows) is deterministic.
+        file.rows.par_sort_unstable_by_key(key);
     }
 }
 
