@@ -53,13 +53,16 @@ enum Entry<'a> {
 
 pub fn report(file: &LedgerFile) -> FileReport {
     let units: Vec<String> = file.units().into_iter().map(str::to_string).collect();
+    let y2021 = file
+        .rows
+        .iter()
+        .filter(|row| ChartVersion::for_date(row.date) == ChartVersion::Y2021)
+        .count();
     let mut chart_versions = BTreeMap::new();
-    for row in &file.rows {
-        let key = match ChartVersion::for_date(row.date) {
-            ChartVersion::Y2009 => "2009",
-            ChartVersion::Y2021 => "2021",
-        };
-        *chart_versions.entry(key.to_string()).or_insert(0) += 1;
+    for (key, count) in [("2009", file.rows.len() - y2021), ("2021", y2021)] {
+        if count > 0 {
+            chart_versions.insert(key.to_string(), count as u64);
+        }
     }
     FileReport {
         path: file.display.clone(),

@@ -428,7 +428,8 @@ impl SheetReader {
             vouchers: Default::default(),
             key: String::new(),
             syms: Default::default(),
-            label_chars: Vec::new(),
+            summary_facts: Vec::new(),
+            last_date: None,
             by_id: Vec::new(),
         }));
     }
@@ -485,8 +486,12 @@ struct Converter {
     key: String,
     /// Per-column fronts of the file's interner (`SYM_*`).
     syms: [ColumnSyms; SYM_COLUMNS],
-    /// Summary symbol → 0 not yet looked at, 1 no label character, 2 one or more.
-    label_chars: Vec<u8>,
+    /// Summary symbol → what the summary says of its row ([`SummaryFacts`]), worked out
+    /// once per distinct summary; 0 not yet.
+    summary_facts: Vec<u8>,
+    /// The last date cell read and its date: a ledger's lines come in date order, so most
+    /// date cells repeat the one above.
+    last_date: Option<(String, chrono::NaiveDate)>,
     /// Per cell position, the symbol of each numbered text ([`super::grid::RecordIds`]),
     /// or [`UNKNOWN`] until first seen.
     by_id: Vec<Vec<super::Sym>>,
@@ -494,6 +499,29 @@ struct Converter {
 
 /// Not yet known, in [`Converter::by_id`].
 const UNKNOWN: super::Sym = super::Sym(u32::MAX);
+
+/// Bits of what a summary says of its row, in [`Converter::summary_facts`].
+struct SummaryFacts;
+
+impl SummaryFacts {
+    /// Set for every summary looked at, so 0 means "not yet".
+    const KNOWN: u8 = 1;
+    /// Holds one of 计余页结, as every subtotal and carried-forward label does.
+    const LABEL_CHAR: u8 = 2;
+    /// A period-end closing entry ([`CLOSING_MARKERS`]).
+    const CLOSING: u8 = 4;
+
+    fn of(summary: &str) -> u8 {
+        let mut facts = SummaryFacts::KNOWN;
+        if has_label_char(summary) {
+            facts |= SummaryFacts::LABEL_CHAR;
+        }
+        if summary.contains('结') && CLOSING_MARKERS.iter().any(|m| summary.contains(m)) {
+            facts |= SummaryFacts::CLOSING;
+        }
+        facts
+    }
+}
 
 const SYM_SUMMARY: usize = 0;
 const SYM_PAYEE: usize = 1;
@@ -608,6 +636,21 @@ impl Converter {
             .map_or(0, |i| i + 1)
     }
 
+    /// The date of a date cell, parsed once per run of equal cells.
+    fn date_of(&mut self, cell: &str) -> Result<chrono::NaiveDate, String> {
+        if let Some((text, date)) = &self.last_date
+            && same_text(text, cell)
+        {
+            return Ok(*date);
+        }
+        let date = value::parse_date(cell, self.preamble.year)?;
+        let (text, last) = self.last_date.get_or_insert_with(Default::default);
+        text.clear();
+        text.push_str(cell);
+        *last = date;
+        Ok(date)
+    }
+
     fn cell<'a>(&self, cells: &'a [&str], col: Col) -> &'a str {
         self.layout
             .get(col)
@@ -660,21 +703,14 @@ impl Converter {
         ids: Option<&[u32]>,
         file: &mut LedgerFile,
     ) -> super::Sym {
-        let numbered = ids.zip(self.layout.get(col)).and_then(|(ids, pos)| {
-            ids.get(pos)
-                .filter(|&&id| id != super::batch::NO_ID)
-                .map(|&id| (pos, id as usize))
-        });
-        let Some((pos, id)) = numbered else {
+        let Some((pos, id)) = Self::number_of(col, &self.layout, ids) else {
             return self.syms[kind].intern(text, &mut file.strings);
         };
+        if let Some(sym) = self.known_sym(pos, id) {
+            return sym;
+        }
         if self.by_id.len() <= pos {
             self.by_id.resize_with(pos + 1, Vec::new);
-        }
-        if let Some(&sym) = self.by_id[pos].get(id)
-            && sym != UNKNOWN
-        {
-            return sym;
         }
         let sym = self.syms[kind].intern(text, &mut file.strings);
         let known = &mut self.by_id[pos];
@@ -683,6 +719,19 @@ impl Converter {
         }
         known[id] = sym;
         sym
+    }
+
+    /// The position and number of the cell of `col`, when the record has one.
+    fn number_of(col: Col, layout: &Layout, ids: Option<&[u32]>) -> Option<(usize, usize)> {
+        let pos = layout.get(col)?;
+        let &id = ids?.get(pos)?;
+        (id != super::batch::NO_ID).then_some((pos, id as usize))
+    }
+
+    /// The symbol of number `id` at position `pos`, once a cell with it has been interned.
+    fn known_sym(&self, pos: usize, id: usize) -> Option<super::Sym> {
+        let sym = *self.by_id.get(pos)?.get(id)?;
+        (sym != UNKNOWN).then_some(sym)
     }
 
     fn convert(
@@ -707,13 +756,14 @@ impl Converter {
         // distinct summary (interning a label that turns out to be skipped is harmless).
         let summary_sym = self.sym_of_cell(SYM_SUMMARY, Col::Summary, summary, ids, file);
         let slot = summary_sym.0 as usize;
-        if self.label_chars.len() <= slot {
-            self.label_chars.resize(slot + 1, 0);
+        if self.summary_facts.len() <= slot {
+            self.summary_facts.resize(slot + 1, 0);
         }
-        if self.label_chars[slot] == 0 {
-            self.label_chars[slot] = 1 + u8::from(has_label_char(summary));
+        if self.summary_facts[slot] == 0 {
+            self.summary_facts[slot] = SummaryFacts::of(summary);
         }
-        let summary_has_label = self.label_chars[slot] == 2;
+        let facts = self.summary_facts[slot];
+        let summary_has_label = facts & SummaryFacts::LABEL_CHAR != 0;
         let probes = [
             summary,
             self.cell(cells, Col::Date),
@@ -767,7 +817,7 @@ impl Converter {
             if date_cell.is_empty() && voucher_raw == super::Sym::EMPTY && self.previous.is_some() {
                 self.previous.map(|(d, _)| d).ok_or_else(String::new)
             } else {
-                value::parse_date(date_cell, self.preamble.year)
+                self.date_of(date_cell)
             }
         } else {
             let year = self.cell(cells, Col::Year);
@@ -844,7 +894,7 @@ impl Converter {
         };
         let unit_cell = self.cell(cells, Col::Unit);
         let unit_from_cell = !(self.unit_override || unit_cell.is_empty());
-        let closing = summary.contains('结') && CLOSING_MARKERS.iter().any(|m| summary.contains(m));
+        let closing = facts & SummaryFacts::CLOSING != 0;
         // Cell numbers stand for a column's own cell only: a payee, handler or unit taken
         // from elsewhere goes through the column cache.
         let payee = if payee_from_cell {
@@ -900,6 +950,13 @@ impl Converter {
         file: &mut LedgerFile,
     ) -> super::Sym {
         let word = self.cell(cells, Col::VoucherWord);
+        // A numbered cell seen before was canonical then (the only way in below).
+        if word.is_empty()
+            && let Some((pos, id)) = Self::number_of(Col::Voucher, &self.layout, ids)
+            && let Some(sym) = self.known_sym(pos, id)
+        {
+            return sym;
+        }
         let number = self.cell(cells, Col::Voucher);
         if word.is_empty() && value::is_canonical_voucher(number) {
             return self.sym_of_cell(SYM_VOUCHER, Col::Voucher, number, ids, file);
@@ -1061,7 +1118,10 @@ fn parse_direction(cell: &str) -> Option<Direction> {
 
 /// Parses a small count such as 附件数 or 分录序号 (`3`, `3.0`, `3.00000`).
 fn parse_count(cell: &str) -> Option<u32> {
-    if !cell.is_empty() && cell.len() <= 9 && cell.bytes().all(|b| b.is_ascii_digit()) {
+    if cell.is_empty() {
+        return None;
+    }
+    if cell.len() <= 9 && cell.bytes().all(|b| b.is_ascii_digit()) {
         return cell.parse().ok();
     }
     let cell = value::to_half_width(cell.trim()).into_owned();
