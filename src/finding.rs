@@ -152,7 +152,7 @@ impl Finding {
             unit: s(row.unit),
             file: file.display.clone(),
             sheet: file.sheet_label(row),
-            line: row.line,
+            line: u64::from(row.line),
             voucher: s(row.voucher),
             date: value::date_text(row.date),
             account: s(row.account),
@@ -242,7 +242,7 @@ impl Finding {
                     Evidence {
                         file: name,
                         sheet: file.sheet_label(row),
-                        line: row.line,
+                        line: u64::from(row.line),
                         voucher: file.strings.get(row.voucher).to_string(),
                         date: row.date,
                         amount_fen: row.amount(),

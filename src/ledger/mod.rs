@@ -118,8 +118,10 @@ impl ChartVersion {
 /// One accepted ledger line in canonical form. Money is in fen (1/100 yuan).
 #[derive(Clone, Debug)]
 pub struct Row {
-    /// 1-based physical line (text files) or the sheet row number as Excel shows it.
-    pub line: u64,
+    /// 1-based physical line (text files) or the sheet row number as Excel shows it. 32
+    /// bits are enough: a text file is at most 4 GiB ([`limits::MAX_TEXT_BYTES`]) and a
+    /// sheet has at most 1,048,576 rows; [`Row::line_of`] saturates all the same.
+    pub line: u32,
     /// Index into [`LedgerFile::sheets`]; 0 for text files.
     pub sheet: u16,
     pub date: NaiveDate,
@@ -137,8 +139,9 @@ pub struct Row {
     pub handler: Sym,
     pub department: Sym,
     pub project: Sym,
-    /// 附件数, `None` when the export has no such column or the cell is blank.
-    pub attachments: Option<u32>,
+    /// 附件数 plus one, `None` when the export has no such column or the cell is blank
+    /// (read it with [`Row::attachments`]; the offset lets `None` take no extra space).
+    pub attachments_plus_one: Option<std::num::NonZeroU32>,
     pub unit: Sym,
     /// Period-end closing entry (期末结转, 本年收支结转): kept, but left out of spending.
     pub closing: bool,
@@ -148,6 +151,22 @@ impl Row {
     /// Signed amount in fen: debit − credit.
     pub fn amount(&self) -> i64 {
         self.debit - self.credit
+    }
+
+    /// 附件数, `None` when the export has no such column or the cell is blank.
+    pub fn attachments(&self) -> Option<u32> {
+        self.attachments_plus_one.map(|n| n.get() - 1)
+    }
+
+    /// The stored form of `count` attachments ([`Row::attachments_plus_one`]); `None`
+    /// only for `u32::MAX`, which no real voucher has.
+    pub fn stored_attachments(count: u32) -> Option<std::num::NonZeroU32> {
+        std::num::NonZeroU32::new(count.checked_add(1)?)
+    }
+
+    /// A row's `line` from a 64-bit line number (saturating; see [`Row::line`]).
+    pub fn line_of(line: u64) -> u32 {
+        u32::try_from(line).unwrap_or(u32::MAX)
     }
 }
 
@@ -276,5 +295,28 @@ impl LedgerFile {
         units.sort_unstable();
         units.dedup();
         units
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Row;
+
+    /// Ten million rows are 720 MB: a wider row costs every large read and scan memory
+    /// and time (fresh pages are a large part of both).
+    #[test]
+    fn a_row_is_72_bytes() {
+        assert_eq!(std::mem::size_of::<Row>(), 72);
+    }
+
+    #[test]
+    fn attachments_and_lines_round_trip() {
+        for count in [0, 1, 7, u32::MAX - 1] {
+            let stored = Row::stored_attachments(count);
+            assert_eq!(stored.map(|n| n.get() - 1), Some(count));
+        }
+        assert_eq!(Row::stored_attachments(u32::MAX), None);
+        assert_eq!(Row::line_of(7), 7);
+        assert_eq!(Row::line_of(u64::from(u32::MAX) + 5), u32::MAX);
     }
 }

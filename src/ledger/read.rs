@@ -882,7 +882,7 @@ impl Converter {
         let attachments = if attachments_cell.is_empty() {
             None
         } else {
-            match parse_count(attachments_cell) {
+            match parse_count(attachments_cell).and_then(Row::stored_attachments) {
                 Some(n) => Some(n),
                 None => {
                     return Outcome::Reject(
@@ -919,7 +919,7 @@ impl Converter {
         };
         let entry = parse_count(self.cell(cells, Col::Entry)).unwrap_or(0);
         let row = Row {
-            line: _line,
+            line: Row::line_of(_line),
             sheet: self.sheet_no,
             date,
             voucher,
@@ -934,7 +934,7 @@ impl Converter {
             handler,
             department,
             project,
-            attachments,
+            attachments_plus_one: attachments,
             unit,
             closing,
         };

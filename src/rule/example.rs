@@ -70,7 +70,7 @@ pub fn example_rows_ledger(examples: &[ExampleSpec], display: &str) -> Result<Le
         );
         let s = &mut file.strings;
         let row = Row {
-            line: idx as u64 + 1,
+            line: idx as u32 + 1,
             sheet: 0,
             date,
             voucher: s.intern(&value::normalize_voucher(&example.voucher, "")),
@@ -89,7 +89,7 @@ pub fn example_rows_ledger(examples: &[ExampleSpec], display: &str) -> Result<Le
             handler: s.intern(&example.handler),
             department: s.intern(&example.department),
             project: s.intern(&example.project),
-            attachments: example.attachments,
+            attachments_plus_one: example.attachments.and_then(Row::stored_attachments),
             unit: s.intern(example.unit.as_deref().unwrap_or(EXAMPLE_UNIT)),
             closing: example.closing,
         };

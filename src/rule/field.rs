@@ -286,7 +286,7 @@ pub fn get<'a>(field: Field, row: &Row, file: &'a LedgerFile) -> Value<'a> {
         Field::Department => text(row.department),
         Field::Project => text(row.project),
         Field::Attachments => row
-            .attachments
+            .attachments()
             .map_or(Value::Null, |n| Value::Number(f64::from(n))),
         Field::Unit => text(row.unit),
         Field::Closing => Value::Bool(row.closing),

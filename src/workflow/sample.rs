@@ -105,7 +105,7 @@ pub fn draw(
             unit: s(row.unit),
             file: file.display.clone(),
             sheet: file.sheet_name(row).unwrap_or("").to_string(),
-            line: row.line,
+            line: u64::from(row.line),
             date: row.date.format("%Y-%m-%d").to_string(),
             voucher: s(row.voucher),
             account: s(row.account),

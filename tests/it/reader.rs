@@ -90,7 +90,7 @@ fn kingdee_k3_gbk_csv() {
     assert_eq!(file.strings.get(r.payee), "某某超市");
     assert_eq!(file.strings.get(r.voucher), "记-3");
     assert_eq!(file.strings.get(r.handler), "赵六");
-    assert_eq!((r.debit, r.entry, r.attachments), (500_000, 1, Some(2)));
+    assert_eq!((r.debit, r.entry, r.attachments()), (500_000, 1, Some(2)));
     assert_eq!(
         file.strings.get(r.unit),
         "k3",
@@ -559,7 +559,7 @@ fn numbered_cells_give_the_same_rows_as_a_one_thread_read() {
                     s(r.department),
                     s(r.project),
                     s(r.unit),
-                    r.attachments,
+                    r.attachments(),
                     r.closing
                 )
             })
