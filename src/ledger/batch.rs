@@ -196,6 +196,7 @@ pub fn run(
     std::thread::scope(|scope| {
         let producer = scope.spawn(move || {
             let mut positions: Vec<PositionIds> = Vec::new();
+            positions.resize_with(u64::BITS as usize, Default::default);
             loop {
                 let mut batch = recycle_rx.try_recv().unwrap_or_default();
                 batch.records.clear();
@@ -210,22 +211,23 @@ pub fn run(
                     match records.next_record_into(&mut batch.text, &mut batch.ends) {
                         Ok(Some((line, cells))) => {
                             if let Ok((count, gapped)) = cells {
-                                let gap = usize::from(gapped);
-                                let mut start =
+                                // Only the positions of the mask are visited.
+                                let first = batch.ids.len();
+                                batch.ids.resize(first + count, NO_ID);
+                                let ends = &batch.ends[first_end..first_end + count];
+                                let record_start =
                                     first_end.checked_sub(1).map_or(0, |last| batch.ends[last]);
-                                for pos in 0..count {
-                                    let end = batch.ends[first_end + pos];
-                                    let id = if pos < 64 && mask & (1 << pos) != 0 {
-                                        if positions.len() <= pos {
-                                            positions.resize_with(pos + 1, Default::default);
-                                        }
-                                        let text = batch.text.get(start..end).unwrap_or("");
-                                        positions[pos].id(text)
-                                    } else {
-                                        NO_ID
+                                let below = u64::MAX.checked_shr(64 - count.min(64) as u32);
+                                let mut todo = mask & below.unwrap_or(0);
+                                while todo != 0 {
+                                    let pos = todo.trailing_zeros() as usize;
+                                    todo &= todo - 1;
+                                    let start = match pos {
+                                        0 => record_start,
+                                        _ => ends[pos - 1] + usize::from(gapped),
                                     };
-                                    batch.ids.push(id);
-                                    start = end + gap;
+                                    let text = batch.text.get(start..ends[pos]).unwrap_or("");
+                                    batch.ids[first + pos] = positions[pos].id(text);
                                 }
                             }
                             batch.records.push(Record {

@@ -421,8 +421,8 @@ impl<'a> TextRecords<'a> {
         let bytes = rec.as_bytes();
         let clean = issue == Issue::None
             && count <= limits::MAX_COLUMNS
-            && memchr::memchr(0, bytes).is_none()
-            && !memchr::memchr_iter(0xEF, bytes).any(|at| bytes[at..].starts_with(UTF8_BOM));
+            && !memchr::memchr2_iter(0, 0xEF, bytes)
+                .any(|at| bytes[at] == 0 || bytes[at..].starts_with(UTF8_BOM));
         if clean {
             // What `fill_cells` would copy cell by cell, in one go.
             let base = text.len();
