@@ -14,11 +14,11 @@ use crate::rule::{Rule, Severity, Status};
 /// values, written as text (`2022-05-10`, `8800.00`) only when serialised.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Evidence {
-    pub file: std::sync::Arc<str>,
+    pub file: Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
     pub line: u64,
-    pub voucher: String,
+    pub voucher: Arc<str>,
     #[serde(serialize_with = "date_as_text")]
     pub date: chrono::NaiveDate,
     /// In fen.
@@ -46,16 +46,16 @@ pub struct Finding {
     pub title: Arc<str>,
     pub message: String,
     pub basis: Arc<str>,
-    pub unit: String,
-    pub file: String,
+    pub unit: Arc<str>,
+    pub file: Arc<str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
     pub line: u64,
-    pub voucher: String,
+    pub voucher: Arc<str>,
     pub date: String,
-    pub account: String,
-    pub summary: String,
-    pub payee: String,
+    pub account: Arc<str>,
+    pub summary: Arc<str>,
+    pub payee: Arc<str>,
     /// Amount in yuan, as a decimal string (`1234.50`) so no precision is lost.
     pub amount: String,
     pub fingerprint: String,
@@ -84,12 +84,12 @@ impl Finding {
         let mut finding = Finding::of_row(rule, row, file);
         let key = [
             rule.id.as_str(),
-            finding.unit.as_str(),
+            &finding.unit,
             finding.date.as_str(),
-            finding.voucher.as_str(),
-            finding.account.as_str(),
-            finding.summary.as_str(),
-            finding.payee.as_str(),
+            &finding.voucher,
+            &finding.account,
+            &finding.summary,
+            &finding.payee,
             &row.amount().to_string(),
         ];
         finding.fingerprint = fingerprint(&key);
@@ -125,15 +125,15 @@ impl Finding {
             title,
             message: String::new(),
             basis,
-            unit: String::new(),
-            file: String::new(),
+            unit: Arc::from(""),
+            file: Arc::from(""),
             sheet: None,
             line: 0,
-            voucher: String::new(),
+            voucher: Arc::from(""),
             date: String::new(),
-            account: String::new(),
-            summary: String::new(),
-            payee: String::new(),
+            account: Arc::from(""),
+            summary: Arc::from(""),
+            payee: Arc::from(""),
             amount: String::new(),
             fingerprint: String::new(),
             period: None,
@@ -147,7 +147,7 @@ impl Finding {
 
     /// The fields a finding takes from its (primary) row; no message, no fingerprint.
     fn of_row(rule: &Rule, row: &Row, file: &LedgerFile) -> Finding {
-        let s = |sym| file.strings.get(sym).to_string();
+        let s = |sym| file.strings.shared(sym);
         Finding {
             unit: s(row.unit),
             file: file.display.clone(),
@@ -215,8 +215,8 @@ impl Finding {
         finding.fingerprint = fingerprint(&key_refs);
         drop(key_refs);
         finding.message = hit.message;
-        if finding.unit != unit {
-            finding.unit = unit.to_string();
+        if &*finding.unit != unit {
+            finding.unit = unit.into();
         }
         if finding.amount_fen != hit.amount_fen || finding.amount.is_empty() {
             finding.amount = value::fen_to_decimal(hit.amount_fen);
@@ -224,26 +224,16 @@ impl Finding {
         finding.amount_fen = hit.amount_fen;
         finding.period = hit.period;
         if hit.rows.len() > 1 || finding.period.is_some() {
-            // One shared name per file of the hit (usually one).
-            let mut names: Vec<(u32, std::sync::Arc<str>)> = Vec::new();
             finding.evidence = hit
                 .rows
                 .iter()
                 .map(|r| {
                     let (file, row) = row_of(r);
-                    let name = match names.iter().find(|(f, _)| *f == r.file) {
-                        Some((_, name)) => name.clone(),
-                        None => {
-                            let name: std::sync::Arc<str> = file.display.as_str().into();
-                            names.push((r.file, name.clone()));
-                            name
-                        }
-                    };
                     Evidence {
-                        file: name,
+                        file: file.display.clone(),
                         sheet: file.sheet_label(row),
                         line: u64::from(row.line),
-                        voucher: file.strings.get(row.voucher).to_string(),
+                        voucher: file.strings.shared(row.voucher),
                         date: row.date,
                         amount_fen: row.amount(),
                     }
@@ -313,8 +303,8 @@ pub fn finalize(findings: &mut [Finding]) {
     use rayon::slice::ParallelSliceMut;
     // The strings of the key (unit, file, rule) are few: sort by their ranks, and compare
     // fingerprints only between findings whose other keys are equal.
-    let units = ranks(findings.iter().map(|f| f.unit.as_str()));
-    let files = ranks(findings.iter().map(|f| f.file.as_str()));
+    let units = ranks(findings.iter().map(|f| &*f.unit));
+    let files = ranks(findings.iter().map(|f| &*f.file));
     let rules = ranks(findings.iter().map(|f| &*f.rule_id));
     let mut keyed: Vec<(Position, u32)> = findings
         .iter()
@@ -322,8 +312,8 @@ pub fn finalize(findings: &mut [Finding]) {
         .map(|(at, f)| {
             (
                 (
-                    units[f.unit.as_str()],
-                    files[f.file.as_str()],
+                    units[&*f.unit],
+                    files[&*f.file],
                     f.sheet_index,
                     f.line,
                     rules[&*f.rule_id],
@@ -380,8 +370,8 @@ mod tests {
     fn finding(unit: &str, file: &str, line: u64, rule: &str, fingerprint: &str) -> Finding {
         Finding {
             message: format!("{unit}{file}{line}{rule}"),
-            unit: unit.to_string(),
-            file: file.to_string(),
+            unit: unit.into(),
+            file: file.into(),
             line,
             fingerprint: fingerprint.to_string(),
             ..Finding::blank_of(

@@ -65,7 +65,7 @@ pub fn report(file: &LedgerFile) -> FileReport {
         }
     }
     FileReport {
-        path: file.display.clone(),
+        path: file.display.to_string(),
         container: file.container.clone(),
         encoding: file.encoding.clone(),
         dialect: file.dialect.clone(),

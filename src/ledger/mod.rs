@@ -19,6 +19,7 @@ pub mod value;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -36,8 +37,9 @@ impl Sym {
 /// lets keyword matching run once per distinct string instead of once per row.
 #[derive(Debug)]
 pub struct Interner {
-    strings: Vec<Box<str>>,
-    index: HashMap<Box<str>, Sym, rustc_hash::FxBuildHasher>,
+    /// Shared, so that findings can hold a row's texts without copying them.
+    strings: Vec<Arc<str>>,
+    index: HashMap<Arc<str>, Sym, rustc_hash::FxBuildHasher>,
 }
 
 impl Default for Interner {
@@ -57,13 +59,21 @@ impl Interner {
             return sym;
         }
         let sym = Sym(u32::try_from(self.strings.len()).unwrap_or(u32::MAX));
-        self.strings.push(text.into());
-        self.index.insert(text.into(), sym);
+        let text: Arc<str> = text.into();
+        self.strings.push(text.clone());
+        self.index.insert(text, sym);
         sym
     }
 
     pub fn get(&self, sym: Sym) -> &str {
         self.strings.get(sym.0 as usize).map_or("", |s| s)
+    }
+
+    /// The text of `sym`, shared (no copy).
+    pub fn shared(&self, sym: Sym) -> Arc<str> {
+        self.strings
+            .get(sym.0 as usize)
+            .map_or_else(|| Arc::from(""), Arc::clone)
     }
 
     pub fn len(&self) -> usize {
@@ -209,7 +219,8 @@ pub struct Mapping {
 pub struct LedgerFile {
     pub path: PathBuf,
     /// The path as shown to users and in findings (relative as given on the command line).
-    pub display: String,
+    /// Shared with the file's findings.
+    pub display: Arc<str>,
     pub container: String,
     pub encoding: String,
     pub dialect: String,
@@ -232,7 +243,7 @@ impl LedgerFile {
     pub fn empty(display: &str) -> LedgerFile {
         LedgerFile {
             path: PathBuf::from(display),
-            display: display.to_string(),
+            display: display.into(),
             container: String::new(),
             encoding: String::new(),
             dialect: String::new(),

@@ -192,7 +192,7 @@ pub fn compute(outcome: &ScanOutcome) -> Figures<'_> {
     }
     for f in &active {
         let entry = units
-            .entry(f.unit.clone())
+            .entry(f.unit.to_string())
             .or_insert_with(|| blank(&f.unit));
         entry.by_severity[severity_index(f.severity)] += 1;
         entry.findings += 1;

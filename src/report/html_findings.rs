@@ -120,9 +120,9 @@ pub fn findings(h: &mut String, ctx: &ReportContext, figs: &Figures, t: &Text) {
 fn finding_rows(h: &mut String, i: usize, f: &Finding, t: &Text) {
     let when = f.period.as_deref().unwrap_or(&f.date);
     let shown_text = if f.summary.is_empty() {
-        &f.message
+        f.message.as_str()
     } else {
-        &f.summary
+        &*f.summary
     };
     let _ = writeln!(
         h,

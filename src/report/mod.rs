@@ -115,7 +115,7 @@ pub struct Document<'a> {
 
 pub fn file_summary(file: &LedgerFile) -> FileSummary {
     FileSummary {
-        path: file.display.clone(),
+        path: file.display.to_string(),
         container: file.container.clone(),
         encoding: file.encoding.clone(),
         dialect: file.dialect.clone(),

@@ -192,7 +192,7 @@ fn summary_sheet(ws: &mut Worksheet, figs: &Figures, f: &Formats) -> Result<(), 
     let mut cells: BTreeMap<(&str, &str), (&Finding, u64, i64)> = BTreeMap::new();
     for finding in &figs.active {
         let e = cells
-            .entry((finding.unit.as_str(), &*finding.rule_id))
+            .entry((&*finding.unit, &*finding.rule_id))
             .or_insert((finding, 0, 0));
         e.1 += 1;
         e.2 += finding.amount_fen;

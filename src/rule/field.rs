@@ -290,7 +290,7 @@ pub fn get<'a>(field: Field, row: &Row, file: &'a LedgerFile) -> Value<'a> {
             .map_or(Value::Null, |n| Value::Number(f64::from(n))),
         Field::Unit => text(row.unit),
         Field::Closing => Value::Bool(row.closing),
-        Field::File => Value::Text(std::borrow::Cow::Borrowed(file.display.as_str())),
+        Field::File => Value::Text(std::borrow::Cow::Borrowed(&file.display)),
         Field::Line => Value::Number(row.line as f64),
     }
 }

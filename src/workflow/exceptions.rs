@@ -69,8 +69,8 @@ impl Entry {
             return *fp == f.fingerprint;
         }
         self.rule.as_deref() == Some(&*f.rule_id)
-            && self.unit.as_deref() == Some(f.unit.as_str())
-            && self.voucher.as_deref() == Some(f.voucher.as_str())
+            && self.unit.as_deref() == Some(&*f.unit)
+            && self.voucher.as_deref() == Some(&*f.voucher)
     }
 }
 

@@ -103,7 +103,7 @@ pub fn draw(
         population.push(Pick {
             rank: 0,
             unit: s(row.unit),
-            file: file.display.clone(),
+            file: file.display.to_string(),
             sheet: file.sheet_name(row).unwrap_or("").to_string(),
             line: u64::from(row.line),
             date: row.date.format("%Y-%m-%d").to_string(),
