@@ -581,3 +581,46 @@ fn numbered_cells_give_the_same_rows_as_a_one_thread_read() {
     }
     assert_eq!(big_fields.len(), pieces.len());
 }
+
+/// What the converter works out once per distinct cell (the date of a run of equal date
+/// cells, whether a summary marks a closing entry) and the attachment count's range: a
+/// bad date inside a run of good ones is rejected alone, a summary with 结 that is not a
+/// closing entry stays ordinary, and a count too large to store is rejected.
+#[test]
+fn cell_facts_worked_out_once_stay_per_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "日期,凭证号,摘要,科目名称,借方金额,贷方金额,附件数\n\
+        2024-03-05,记-1,期末结转,本年收支结转,,100.00,0\n\
+        2024-03-05,记-2,结婚慰问,职工活动支出,200.00,,1\n\
+        2024-13-05,记-3,结婚慰问,职工活动支出,300.00,,2\n\
+        2024-03-05,记-4,期末结转,本年收支结转,400.00,,3\n\
+        2024-03-06,记-5,结婚慰问,职工活动支出,500.00,,4294967295\n\
+        2024-03-06,记-6,结婚慰问,职工活动支出,600.00,,4294967294\n";
+    let file = read(&write(dir.path(), "facts.csv", csv.as_bytes()));
+    assert_reconciles(&file);
+    let got: Vec<(u32, String, bool, Option<u32>)> = file
+        .rows
+        .iter()
+        .map(|r| (r.line, r.date.to_string(), r.closing, r.attachments()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (2, "2024-03-05".to_string(), true, Some(0)),
+            (3, "2024-03-05".to_string(), false, Some(1)),
+            (5, "2024-03-05".to_string(), true, Some(3)),
+            (7, "2024-03-06".to_string(), false, Some(4_294_967_294)),
+        ]
+    );
+    let rejected: Vec<(u64, bool)> = file
+        .rejects
+        .iter()
+        .map(|r| {
+            (
+                r.line,
+                r.reason.contains("2024-13-05") || r.reason.contains("附件数"),
+            )
+        })
+        .collect();
+    assert_eq!(rejected, vec![(4, true), (6, true)]);
+}
