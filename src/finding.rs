@@ -83,7 +83,7 @@ impl Finding {
     pub fn for_row(rule: &Rule, row: &Row, file: &LedgerFile, matched: &[String]) -> Finding {
         let mut finding = Finding::of_row(rule, row, file);
         let key = [
-            rule.id.as_str(),
+            &rule.id,
             &finding.unit,
             finding.date.as_str(),
             &finding.voucher,
@@ -103,11 +103,11 @@ impl Finding {
     /// finding.
     fn blank(rule: &Rule) -> Finding {
         Finding::blank_of(
-            rule.shared.id.clone(),
+            rule.id.clone(),
             rule.severity,
             rule.status,
-            rule.shared.title.clone(),
-            rule.shared.basis.clone(),
+            rule.title.clone(),
+            rule.basis_line.clone(),
         )
     }
 
@@ -203,7 +203,7 @@ impl Finding {
         ranges.sort_unstable_by(|a, b| parts[a.clone()].cmp(&parts[b.clone()]));
         let period = hit.period.as_deref().unwrap_or_default();
         let mut key_refs: Vec<&str> = Vec::with_capacity(3 + ranges.len());
-        key_refs.extend([rule.id.as_str(), unit, period]);
+        key_refs.extend([&*rule.id, unit, period]);
         key_refs.extend(ranges.iter().map(|range| &parts[range.clone()]));
         let mut finding = match hit.rows.first() {
             Some(r) => {

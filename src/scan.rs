@@ -526,7 +526,7 @@ pub fn run_detectors(
                 hits.extend(out.hits.into_iter().map(|hit| (unit_idx, hit)));
                 notes.extend(out.notes.into_iter().map(|message| Note {
                     unit: unit.clone(),
-                    rule_id: rule.id.clone(),
+                    rule_id: rule.id.to_string(),
                     message,
                 }));
                 names.push(unit);

@@ -241,7 +241,7 @@ pub fn rules(h: &mut String, ctx: &ReportContext, t: &Text) {
             sev_badge(t, r.severity),
             r.findings,
             yuan(t, &r.amount),
-            escape(&basis)
+            escape(basis)
         );
     }
     h.push_str("</tbody></table>\n</section>\n");

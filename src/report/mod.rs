@@ -168,7 +168,7 @@ pub fn summarize(outcome: &ScanOutcome, rules: &RuleSet, fail_on: Severity) -> S
             let rule = rules.get(id);
             RuleCount {
                 rule_id: id.to_string(),
-                title: rule.map(|r| r.title.clone()).unwrap_or_default(),
+                title: rule.map(|r| r.title.to_string()).unwrap_or_default(),
                 severity: rule.map_or(Severity::Info, |r| r.severity),
                 findings: count,
                 amount: value::fen_to_decimal(fen),

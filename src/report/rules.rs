@@ -38,7 +38,7 @@ pub fn write_list(
                     severity: r.severity,
                     kind: r.kind(),
                     status: r.status.name(),
-                    basis: r.basis_text(),
+                    basis: r.basis_text().to_string(),
                     source_tag: r.basis.source_tag,
                     tags: &r.tags,
                     source: &r.source,

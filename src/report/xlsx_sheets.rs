@@ -85,13 +85,13 @@ pub fn rules_sheet(ws: &mut Worksheet, ctx: &ReportContext, f: &Formats) -> Resu
     }
     let mut row = 1u32;
     for rule in &ctx.rules.rules {
-        let (count, fen) = counts.get(rule.id.as_str()).copied().unwrap_or_default();
+        let (count, fen) = counts.get(&*rule.id).copied().unwrap_or_default();
         text(ws, row, 0, &rule.id, f)?;
         text(ws, row, 1, &rule.title, f)?;
         ws.write_string(row, 2, rule.severity.label_zh())?;
         ws.write_string(row, 3, rule.status.name())?;
         ws.write_string(row, 4, rule.kind())?;
-        text(ws, row, 5, &rule.basis_text(), f)?;
+        text(ws, row, 5, rule.basis_text(), f)?;
         ws.write_string(row, 6, format!("{:?}", rule.basis.source_tag))?;
         text(ws, row, 7, &rule_parameters(rule), f)?;
         ws.write_number_with_format(row, 8, count as f64, &f.int)?;

@@ -230,7 +230,7 @@ fn case_references(case: &CaseSpec) -> References {
 /// Runs one rule's examples and cases.
 pub fn test_rule(rule: &Rule, keywords: &KeywordSet) -> RuleTest {
     let mut test = RuleTest {
-        rule_id: rule.id.clone(),
+        rule_id: rule.id.to_string(),
         source: rule.source.clone(),
         examples: rule.examples.len() + rule.cases.len(),
         failures: Vec::new(),

@@ -34,7 +34,10 @@ pub struct RuleSet {
 
 impl RuleSet {
     pub fn get(&self, id: &str) -> Option<&Rule> {
-        self.rules.iter().chain(&self.retired).find(|r| r.id == id)
+        self.rules
+            .iter()
+            .chain(&self.retired)
+            .find(|r| &*r.id == id)
     }
 }
 
@@ -478,9 +481,10 @@ fn compile(
     };
     let account_set = keywords::IdSet::new(&scope_ids(&parsed.scope.accounts, interner));
     let exclude_set = keywords::IdSet::new(&scope_ids(&parsed.scope.exclude_accounts, interner));
-    let mut rule = Rule {
-        id: parsed.id.into_inner().trim().to_string(),
-        title: parsed.title,
+    Ok(Rule {
+        id: parsed.id.into_inner().trim().into(),
+        title: parsed.title.into(),
+        basis_line: Rule::basis_line_of(&parsed.basis).into(),
         severity: parsed.severity,
         status: parsed.status,
         tags: parsed.tags,
@@ -507,14 +511,7 @@ fn compile(
         detector,
         detector_table: parsed.detector.map(toml::Spanned::into_inner),
         source: source.display.clone(),
-        shared: Default::default(),
-    };
-    rule.shared = crate::rule::SharedText {
-        id: rule.id.as_str().into(),
-        title: rule.title.as_str().into(),
-        basis: rule.basis_text().into(),
-    };
-    Ok(rule)
+    })
 }
 
 impl RuleFile {

@@ -133,8 +133,8 @@ impl Scope {
 /// A compiled rule.
 #[derive(Debug)]
 pub struct Rule {
-    pub id: String,
-    pub title: String,
+    pub id: std::sync::Arc<str>,
+    pub title: std::sync::Arc<str>,
     pub severity: Severity,
     pub status: Status,
     pub tags: Vec<String>,
@@ -155,17 +155,9 @@ pub struct Rule {
     pub detector_table: Option<toml::Table>,
     /// Where the rule came from: `<builtin>/negative-list/x.toml` or a disk path.
     pub source: String,
-    /// Id, title and [`Rule::basis_text`] as shared strings, made once: every finding
-    /// carries them.
-    pub shared: SharedText,
-}
-
-/// A rule's strings that each of its findings carries.
-#[derive(Debug, Clone, Default)]
-pub struct SharedText {
-    pub id: std::sync::Arc<str>,
-    pub title: std::sync::Arc<str>,
-    pub basis: std::sync::Arc<str>,
+    /// The basis as one line ([`Rule::basis_text`]), made once at load: every finding
+    /// shares it, as it shares `id` and `title`.
+    pub basis_line: std::sync::Arc<str>,
 }
 
 impl Rule {
@@ -184,12 +176,17 @@ impl Rule {
     }
 
     /// The basis as one line: `《文件》(文号) 条款`.
-    pub fn basis_text(&self) -> String {
-        let mut text = format!("《{}》", self.basis.document);
-        if let Some(number) = &self.basis.number {
+    pub fn basis_text(&self) -> &str {
+        &self.basis_line
+    }
+
+    /// [`Rule::basis_text`] of `basis`.
+    pub fn basis_line_of(basis: &file::BasisSpec) -> String {
+        let mut text = format!("《{}》", basis.document);
+        if let Some(number) = &basis.number {
             text.push_str(&format!("（{number}）"));
         }
-        if let Some(article) = &self.basis.article {
+        if let Some(article) = &basis.article {
             text.push(' ');
             text.push_str(article);
         }

@@ -73,7 +73,7 @@ pub fn write(
     )?;
     for rule in &rules.rules {
         let prefix = rule.id.split('-').next().unwrap_or("");
-        let found = by_rule.get(rule.id.as_str()).cloned().unwrap_or_default();
+        let found = by_rule.get(&*rule.id).cloned().unwrap_or_default();
         writeln!(
             out,
             r#"    <testcase classname="fundwatch.{}" name="{} {}">"#,
