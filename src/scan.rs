@@ -114,7 +114,7 @@ pub fn scan_file(rules: &RuleSet, file: &LedgerFile) -> (Vec<Finding>, Vec<RowSe
 
 /// Row indices of one file, one bit per row: a detector rule that admits every expense
 /// line would otherwise keep millions of 4-byte indices (about 20 MB per rule per 10
-/// million rows, against 1.25 MB here). Rows are tested with `contains`.
+/// million rows, against 1.25 MB here). A unit's rows are read from it a word at a time (`rows_in`).
 #[derive(Clone, Debug, Default)]
 pub struct RowSet {
     words: Vec<u64>,
@@ -138,12 +138,32 @@ impl RowSet {
         self.words.iter().map(|w| w.count_ones() as usize).sum()
     }
 
-    /// Whether `row` is in the set (rows beyond its size are not).
-    #[inline]
-    pub fn contains(&self, row: usize) -> bool {
-        self.words
-            .get(row / 64)
-            .is_some_and(|word| word & (1 << (row % 64)) != 0)
+    /// The rows of the set within `range`, ascending (rows beyond its size are not in it).
+    pub fn rows_in(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = usize> + '_ {
+        let end = range.end.min(self.words.len() * 64);
+        let start = range.start.min(end);
+        let words = if start < end {
+            start / 64..end.div_ceil(64)
+        } else {
+            0..0
+        };
+        words.flat_map(move |w| {
+            let mut word = self.words[w];
+            // Clear the bits before `start` and from `end` on.
+            if w == start / 64 {
+                word &= u64::MAX << (start % 64);
+            }
+            if w == (end - 1) / 64 && !end.is_multiple_of(64) {
+                word &= u64::MAX >> (64 - end % 64);
+            }
+            std::iter::from_fn(move || {
+                (word != 0).then(|| {
+                    let bit = word.trailing_zeros() as usize;
+                    word &= word - 1;
+                    w * 64 + bit
+                })
+            })
+        })
     }
 }
 
@@ -151,7 +171,7 @@ impl RowSet {
 /// condition needs a hit (`any`, `all`, `groups`) is only tried on rows where one of its
 /// keywords occurs; the others (scope and `where` only, `none` only) on every row. Most
 /// rows contain no keyword, so most keyword rules are never tried on them. A filter
-/// only: [`Rule::check`] still decides.
+/// only: the rule's scope and [`Rule::check_admitted`] still decide.
 struct RuleIndex {
     /// Rules tried on every row.
     always: Vec<usize>,
@@ -233,6 +253,9 @@ fn scan_block(
     let mut account_hits: Vec<u32> = Vec::new();
     for (offset, row) in rows.iter().enumerate() {
         index.rules_for(row, hits, &mut to_try);
+        if to_try.is_empty() {
+            continue;
+        }
         let class = hits.account_class(row.account);
         account_hits.clear();
         account_hits.extend_from_slice(hits.hits(row.account));
@@ -331,10 +354,11 @@ pub fn scan(
 
 /// Puts each unit's rows of `file` together, by date, then sheet and line. Detectors walk
 /// the rows unit by unit; a ledger that interleaves many units (a federation's combined
-/// export) would otherwise have every row access land far from the last one. Ordering
-/// by date too leaves [`rows_by_unit`] a single sorted run per unit to check. Row order
-/// carries no meaning after reading: findings are sorted by unit, file, sheet and line,
-/// and detectors see each unit's rows in date order.
+/// export) would otherwise have every row access land far from the last one. Each unit
+/// is then one run of rows, already in the detectors' date order when the file has one
+/// sheet (so [`rows_by_unit`]'s sort only checks it). Row order carries no meaning after
+/// reading: findings are sorted by unit, file, sheet and line, and detectors see each
+/// unit's rows in date order.
 fn group_rows_by_unit(file: &mut LedgerFile) {
     let key = |r: &crate::ledger::Row| (r.unit, r.date, r.sheet, r.line);
     if !file.rows.is_sorted_by_key(key) {
@@ -344,35 +368,41 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
     }
 }
 
-/// Every row of every file, by unit, sorted by date.
-fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> Units<'a> {
-    let mut rows: BTreeMap<&str, Vec<RowRef>> = BTreeMap::new();
-    for (file_idx, file) in ctx.files.iter().enumerate() {
-        // A file names few units: group its rows by unit symbol (no string compares per
-        // row), then merge the groups by name.
-        let mut by_sym: rustc_hash::FxHashMap<crate::ledger::Sym, Vec<RowRef>> = Default::default();
-        for (row_idx, row) in file.rows.iter().enumerate() {
-            by_sym.entry(row.unit).or_default().push(RowRef {
-                file: file_idx as u32,
-                row: row_idx as u32,
-            });
-        }
-        for (sym, mut unit_rows) in by_sym {
-            rows.entry(file.strings.get(sym))
-                .or_default()
-                .append(&mut unit_rows);
-        }
-    }
-    let mut units: Vec<(&str, Vec<RowRef>)> = rows.into_iter().collect();
-    units
-        .par_iter_mut()
-        .for_each(|(_, unit_rows)| ctx.sort_by_date(unit_rows));
-    Units { units }
+/// The rows of one unit: all of them in date order, and the runs of consecutive rows of
+/// each file they came from (one per file once [`group_rows_by_unit`] has run).
+struct Unit<'a> {
+    name: &'a str,
+    all: Vec<RowRef>,
+    /// (file, first row, end row).
+    runs: Vec<(u32, u32, u32)>,
 }
 
-/// Every row by unit: units in name order, rows in date order.
-struct Units<'a> {
-    units: Vec<(&'a str, Vec<RowRef>)>,
+/// Every row of every file by unit: units in name order, rows in date order.
+fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> Vec<Unit<'a>> {
+    let mut units: BTreeMap<&str, Unit<'a>> = BTreeMap::new();
+    for (file_idx, file) in ctx.files.iter().enumerate() {
+        let mut start = 0u32;
+        for run in file.rows.chunk_by(|a, b| a.unit == b.unit) {
+            let end = start + run.len() as u32;
+            let name = file.strings.get(run[0].unit);
+            let unit = units.entry(name).or_insert_with(|| Unit {
+                name,
+                all: Vec::new(),
+                runs: Vec::new(),
+            });
+            unit.all.extend((start..end).map(|row| RowRef {
+                file: file_idx as u32,
+                row,
+            }));
+            unit.runs.push((file_idx as u32, start, end));
+            start = end;
+        }
+    }
+    let mut units: Vec<Unit<'a>> = units.into_values().collect();
+    units
+        .par_iter_mut()
+        .for_each(|unit| ctx.sort_by_date(&mut unit.all));
+    units
 }
 
 /// Runs `detector` unit by unit over precomputed candidates (`candidates[file]`: the
@@ -380,21 +410,31 @@ struct Units<'a> {
 fn run_units(
     detector: &crate::detector::Detector,
     ctx: &Ctx,
-    units: &Units,
+    units: &[Unit],
     candidates: &[&RowSet],
 ) -> Vec<(String, Output)> {
     // Units in parallel too: one rule with many findings (split payments) would otherwise
     // run alone on one core at the end of the detector phase.
     units
-        .units
         .par_iter()
-        .map(|(name, all)| {
-            // A unit's candidates in its date order: its rows, filtered by the rule's set.
-            let unit_candidates: Vec<RowRef> = all
-                .iter()
-                .copied()
-                .filter(|r| candidates[r.file as usize].contains(r.row as usize))
-                .collect();
+        .map(|unit| {
+            // A unit's candidates in its date order: the set's rows within the unit's
+            // runs (a word of the set at a time, so a rule with few candidates costs
+            // little), sorted as `all` is (already so, unless the unit has several runs
+            // or sheets; the sort is stable, so ties keep `all`'s order).
+            let mut unit_candidates: Vec<RowRef> = Vec::new();
+            for &(file, start, end) in &unit.runs {
+                unit_candidates.extend(
+                    candidates[file as usize]
+                        .rows_in(start as usize..end as usize)
+                        .map(|row| RowRef {
+                            file,
+                            row: row as u32,
+                        }),
+                );
+            }
+            ctx.sort_by_date(&mut unit_candidates);
+            let (name, all) = (unit.name, &unit.all);
             let mut out = Output::default();
             detector.run(
                 ctx,
@@ -405,7 +445,7 @@ fn run_units(
                 },
                 &mut out,
             );
-            ((*name).to_string(), out)
+            (name.to_string(), out)
         })
         .collect()
 }
@@ -463,7 +503,8 @@ fn merge_notes(mut notes: Vec<Note>) -> Vec<Note> {
     merged
 }
 
-/// Runs every detector rule; detector rules run in parallel, units within a rule in order.
+/// Runs every detector rule: rules in parallel, the largest first, and the units of a rule
+/// in parallel too; the outputs keep unit order.
 /// `candidates[file][rule]` are the candidate rows [`scan_file`] found.
 pub fn run_detectors(
     rules: &RuleSet,
@@ -472,6 +513,10 @@ pub fn run_detectors(
     calendar: &Calendar,
     refs: &crate::reference::References,
 ) -> (Vec<Finding>, Vec<Note>) {
+    if rules.rules.iter().all(|rule| rule.detector.is_none()) {
+        // Keyword packs: no text numbers or unit index to build.
+        return (Vec::new(), Vec::new());
+    }
     let started = std::time::Instant::now();
     let ids = crate::detector::ids::TextIds::new(files);
     let numbered = started.elapsed();
@@ -563,7 +608,7 @@ mod tests {
         for row in [127, 0, 63, 64, 5] {
             a.insert(row);
         }
-        let members = |set: &RowSet| (0..200).filter(|&r| set.contains(r)).collect::<Vec<_>>();
+        let members = |set: &RowSet| set.rows_in(0..200).collect::<Vec<_>>();
         assert_eq!(members(&a), vec![0, 5, 63, 64, 127]);
         assert_eq!(a.len(), 5);
         let mut b = RowSet::for_rows(3);
@@ -571,5 +616,30 @@ mod tests {
         a.words.extend_from_slice(&b.words);
         assert_eq!(members(&a), vec![0, 5, 63, 64, 127, 130]);
         assert!(members(&RowSet::default()).is_empty());
+    }
+
+    /// `rows_in` gives exactly the members within the range, for ranges that start and
+    /// end inside, on and across word edges, and past the set's end.
+    #[test]
+    fn rows_in_a_range_are_the_members_in_it() {
+        let mut set = RowSet::for_rows(300);
+        let members: Vec<usize> = (0..300).filter(|r| r % 7 == 0 || r % 64 == 63).collect();
+        for &r in &members {
+            set.insert(r);
+        }
+        let edges = [
+            0, 1, 62, 63, 64, 65, 127, 128, 129, 200, 255, 256, 299, 300, 320, 400,
+        ];
+        for &start in &edges {
+            for &end in &edges {
+                let want: Vec<usize> = members
+                    .iter()
+                    .copied()
+                    .filter(|r| (start..end).contains(r))
+                    .collect();
+                let got: Vec<usize> = set.rows_in(start..end).collect();
+                assert_eq!(got, want, "{start}..{end}");
+            }
+        }
     }
 }

@@ -47,10 +47,6 @@ impl<'a> Ctx<'a> {
         &self.files[r.file as usize].rows[r.row as usize]
     }
 
-    pub fn file(&self, r: RowRef) -> &'a LedgerFile {
-        &self.files[r.file as usize]
-    }
-
     pub fn text(&self, r: RowRef, sym: Sym) -> &'a str {
         self.files[r.file as usize].strings.get(sym)
     }
@@ -75,10 +71,6 @@ impl<'a> Ctx<'a> {
 
     pub fn voucher(&self, r: RowRef) -> &'a str {
         self.text(r, self.row(r).voucher)
-    }
-
-    pub fn handler(&self, r: RowRef) -> &'a str {
-        self.text(r, self.row(r).handler)
     }
 
     /// Sorts rows by date, then file and line.

@@ -81,13 +81,11 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
             .take_while(|r| (ctx.row(*r).date - row.date).num_days() <= p.follow_days)
             .filter(|r| {
                 let d = ctx.row(*r).date;
-                let after = (d - row.date).num_days();
-                (0..=p.follow_days).contains(&after)
-                    && *pre_festival.entry(d).or_insert_with(|| {
-                        ctx.calendar
-                            .before_festival(d, &p.festivals, p.days_before)
-                            .is_some()
-                    })
+                *pre_festival.entry(d).or_insert_with(|| {
+                    ctx.calendar
+                        .before_festival(d, &p.festivals, p.days_before)
+                        .is_some()
+                })
             })
             .collect();
         if outflows.is_empty() {
