@@ -311,7 +311,30 @@ impl LedgerFile {
 
 #[cfg(test)]
 mod tests {
-    use super::Row;
+    use super::{Direction, Row, Sym};
+
+    fn blank_row() -> Row {
+        Row {
+            line: 1,
+            sheet: 0,
+            date: chrono::NaiveDate::default(),
+            voucher: Sym::EMPTY,
+            entry: 0,
+            summary: Sym::EMPTY,
+            account_code: Sym::EMPTY,
+            account: Sym::EMPTY,
+            debit: 0,
+            credit: 0,
+            direction: Direction::Debit,
+            payee: Sym::EMPTY,
+            handler: Sym::EMPTY,
+            department: Sym::EMPTY,
+            project: Sym::EMPTY,
+            attachments_plus_one: None,
+            unit: Sym::EMPTY,
+            closing: false,
+        }
+    }
 
     /// Ten million rows are 720 MB: a wider row costs every large read and scan memory
     /// and time (fresh pages are a large part of both).
@@ -323,9 +346,13 @@ mod tests {
     #[test]
     fn attachments_and_lines_round_trip() {
         for count in [0, 1, 7, u32::MAX - 1] {
-            let stored = Row::stored_attachments(count);
-            assert_eq!(stored.map(|n| n.get() - 1), Some(count));
+            let row = Row {
+                attachments_plus_one: Row::stored_attachments(count),
+                ..blank_row()
+            };
+            assert_eq!(row.attachments(), Some(count));
         }
+        assert_eq!(blank_row().attachments(), None);
         assert_eq!(Row::stored_attachments(u32::MAX), None);
         assert_eq!(Row::line_of(7), 7);
         assert_eq!(Row::line_of(u64::from(u32::MAX) + 5), u32::MAX);

@@ -693,32 +693,40 @@ impl Converter {
         mask
     }
 
-    /// The symbol of `text`, which must be the trimmed cell of `col`: by the cell's number
-    /// when the record has one, else through the column cache `kind`.
+    /// The symbol of the (trimmed) cell of `col`: by the cell's number when the record has
+    /// one, else through the column cache `kind`.
     fn sym_of_cell(
         &mut self,
         kind: usize,
         col: Col,
-        text: &str,
+        cells: &[&str],
         ids: Option<&[u32]>,
         file: &mut LedgerFile,
     ) -> super::Sym {
-        let Some((pos, id)) = Self::number_of(col, &self.layout, ids) else {
-            return self.syms[kind].intern(text, &mut file.strings);
-        };
-        if let Some(sym) = self.known_sym(pos, id) {
+        let numbered = Self::number_of(col, &self.layout, ids);
+        if let Some((pos, id)) = numbered
+            && let Some(sym) = self.known_sym(pos, id)
+        {
             return sym;
         }
+        let text = self.cell(cells, col);
+        let sym = self.syms[kind].intern(text, &mut file.strings);
+        if let Some((pos, id)) = numbered {
+            self.remember(pos, id, sym);
+        }
+        sym
+    }
+
+    /// Maps number `id` at position `pos` to `sym` from now on.
+    fn remember(&mut self, pos: usize, id: usize, sym: super::Sym) {
         if self.by_id.len() <= pos {
             self.by_id.resize_with(pos + 1, Vec::new);
         }
-        let sym = self.syms[kind].intern(text, &mut file.strings);
         let known = &mut self.by_id[pos];
         if known.len() <= id {
             known.resize(id + 1, UNKNOWN);
         }
         known[id] = sym;
-        sym
     }
 
     /// The position and number of the cell of `col`, when the record has one.
@@ -754,7 +762,7 @@ impl Converter {
         let summary = self.cell(cells, Col::Summary);
         // Summaries repeat: whether one holds a label character is worked out once per
         // distinct summary (interning a label that turns out to be skipped is harmless).
-        let summary_sym = self.sym_of_cell(SYM_SUMMARY, Col::Summary, summary, ids, file);
+        let summary_sym = self.sym_of_cell(SYM_SUMMARY, Col::Summary, cells, ids, file);
         let slot = summary_sym.0 as usize;
         if self.summary_facts.len() <= slot {
             self.summary_facts.resize(slot + 1, 0);
@@ -882,8 +890,14 @@ impl Converter {
         let attachments = if attachments_cell.is_empty() {
             None
         } else {
-            match parse_count(attachments_cell).and_then(Row::stored_attachments) {
-                Some(n) => Some(n),
+            match parse_count(attachments_cell).map(Row::stored_attachments) {
+                Some(Some(n)) => Some(n),
+                Some(None) => {
+                    return Outcome::Reject(
+                        self.column(Col::Attachments),
+                        format!("附件数过大 (attachments too large): `{attachments_cell}`"),
+                    );
+                }
                 None => {
                     return Outcome::Reject(
                         self.column(Col::Attachments),
@@ -898,22 +912,19 @@ impl Converter {
         // Cell numbers stand for a column's own cell only: a payee, handler or unit taken
         // from elsewhere goes through the column cache.
         let payee = if payee_from_cell {
-            self.sym_of_cell(SYM_PAYEE, Col::Payee, payee, ids, file)
+            self.sym_of_cell(SYM_PAYEE, Col::Payee, cells, ids, file)
         } else {
             self.syms[SYM_PAYEE].intern(payee, &mut file.strings)
         };
         let handler = if handler_from_cell {
-            self.sym_of_cell(SYM_HANDLER, Col::Handler, handler, ids, file)
+            self.sym_of_cell(SYM_HANDLER, Col::Handler, cells, ids, file)
         } else {
             self.syms[SYM_HANDLER].intern(handler, &mut file.strings)
         };
-        let department_cell = self.cell(cells, Col::Department);
-        let department =
-            self.sym_of_cell(SYM_DEPARTMENT, Col::Department, department_cell, ids, file);
-        let project_cell = self.cell(cells, Col::Project);
-        let project = self.sym_of_cell(SYM_PROJECT, Col::Project, project_cell, ids, file);
+        let department = self.sym_of_cell(SYM_DEPARTMENT, Col::Department, cells, ids, file);
+        let project = self.sym_of_cell(SYM_PROJECT, Col::Project, cells, ids, file);
         let unit = if unit_from_cell {
-            self.sym_of_cell(SYM_UNIT, Col::Unit, unit_cell, ids, file)
+            self.sym_of_cell(SYM_UNIT, Col::Unit, cells, ids, file)
         } else {
             self.syms[SYM_UNIT].intern(self.default_unit.as_str(), &mut file.strings)
         };
@@ -942,7 +953,9 @@ impl Converter {
         Outcome::Row(row)
     }
 
-    /// The normalised voucher number, computed once per distinct raw cell pair.
+    /// The normalised voucher number, computed once per distinct raw cell pair. Without a
+    /// 凭证字 the voucher is its number cell alone, so a numbered cell's normalised
+    /// voucher is remembered by its number.
     fn voucher(
         &mut self,
         cells: &[&str],
@@ -950,26 +963,36 @@ impl Converter {
         file: &mut LedgerFile,
     ) -> super::Sym {
         let word = self.cell(cells, Col::VoucherWord);
-        // A numbered cell seen before was canonical then (the only way in below).
-        if word.is_empty()
-            && let Some((pos, id)) = Self::number_of(Col::Voucher, &self.layout, ids)
+        let numbered = if word.is_empty() {
+            Self::number_of(Col::Voucher, &self.layout, ids)
+        } else {
+            None
+        };
+        if let Some((pos, id)) = numbered
             && let Some(sym) = self.known_sym(pos, id)
         {
             return sym;
         }
         let number = self.cell(cells, Col::Voucher);
-        if word.is_empty() && value::is_canonical_voucher(number) {
-            return self.sym_of_cell(SYM_VOUCHER, Col::Voucher, number, ids, file);
+        let sym = if word.is_empty() && value::is_canonical_voucher(number) {
+            self.syms[SYM_VOUCHER].intern(number, &mut file.strings)
+        } else {
+            self.key.clear();
+            self.key.push_str(word);
+            self.key.push('\u{1f}');
+            self.key.push_str(number);
+            match self.vouchers.get(self.key.as_str()) {
+                Some(&sym) => sym,
+                None => {
+                    let sym = file.strings.intern(&value::normalize_voucher(word, number));
+                    self.vouchers.insert(self.key.as_str().into(), sym);
+                    sym
+                }
+            }
+        };
+        if let Some((pos, id)) = numbered {
+            self.remember(pos, id, sym);
         }
-        self.key.clear();
-        self.key.push_str(word);
-        self.key.push('\u{1f}');
-        self.key.push_str(number);
-        if let Some(&sym) = self.vouchers.get(self.key.as_str()) {
-            return sym;
-        }
-        let sym = file.strings.intern(&value::normalize_voucher(word, number));
-        self.vouchers.insert(self.key.as_str().into(), sym);
         sym
     }
 
@@ -998,8 +1021,8 @@ impl Converter {
             )
         } else {
             (
-                self.sym_of_cell(SYM_CODE, Col::AccountCode, code_cell, ids, file),
-                self.sym_of_cell(SYM_NAME, Col::Account, name_cell, ids, file),
+                self.sym_of_cell(SYM_CODE, Col::AccountCode, cells, ids, file),
+                self.sym_of_cell(SYM_NAME, Col::Account, cells, ids, file),
                 dated == ChartVersion::Y2021,
             )
         };

@@ -227,7 +227,7 @@ fn decode(raw: &[u8], decoding: LineDecoding) -> (std::borrow::Cow<'_, str>, Iss
 /// Field splitting state, carried across the lines of one quoted record.
 #[derive(Default)]
 struct Splitter {
-    /// The record's text, fields back to back.
+    /// The record's text: fields back to back, or the line as read when `gapped`.
     rec: String,
     /// End offset of each completed field in `rec`.
     ends: Vec<usize>,
@@ -399,7 +399,8 @@ impl<'a> TextRecords<'a> {
             .map(|(number, res)| (number, res.and_then(|issue| self.fill_cells(cells, issue)))))
     }
 
-    /// [`Self::next_record`], with the cells appended back to back to `text` and their end
+    /// [`Self::next_record`], with the cells appended to `text` (back to back, or the line
+    /// as read when the record is `gapped`, see [`AppendedCells`]) and their end
     /// offsets to `ends` (nothing is appended for a rejected record): the two-thread
     /// reader's batches, without a copy per cell.
     pub fn next_record_into(

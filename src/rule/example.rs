@@ -63,6 +63,12 @@ pub fn example_rows_ledger(examples: &[ExampleSpec], display: &str) -> Result<Le
         };
         let debit = money(&example.debit)?;
         let credit = money(&example.credit)?;
+        let attachments_plus_one = match example.attachments {
+            None => None,
+            Some(count) => {
+                Some(Row::stored_attachments(count).ok_or("attachments: count too large")?)
+            }
+        };
         let account = chart::full_path(
             ChartVersion::for_date(date),
             &example.account_code,
@@ -89,7 +95,7 @@ pub fn example_rows_ledger(examples: &[ExampleSpec], display: &str) -> Result<Le
             handler: s.intern(&example.handler),
             department: s.intern(&example.department),
             project: s.intern(&example.project),
-            attachments_plus_one: example.attachments.and_then(Row::stored_attachments),
+            attachments_plus_one,
             unit: s.intern(example.unit.as_deref().unwrap_or(EXAMPLE_UNIT)),
             closing: example.closing,
         };
