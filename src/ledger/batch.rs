@@ -39,59 +39,10 @@ struct Record {
     joined: u64,
 }
 
-/// No id: the cell's position is not wanted, or its table is full.
+/// No id: the cell's position is not wanted, or its table is full
+/// ([`super::numbers::TextNumbers`], one per position: the same text at the same position
+/// always gets the same number).
 pub const NO_ID: u32 = u32::MAX;
-/// Distinct texts numbered per cell position.
-const MAX_IDS: usize = 4096;
-
-/// Numbers for the texts met at one cell position, so the converting thread can map a
-/// repeated cell to its symbol by index instead of hashing and comparing it: the
-/// splitting thread has time to spare, the converting one sets the pace. The same text
-/// at the same position always gets the same number; once [`MAX_IDS`] texts are numbered
-/// the position numbers only a repeat of the cell above, every other cell gets [`NO_ID`].
-#[derive(Default)]
-struct PositionIds {
-    /// The numbered texts; a text's number is its index.
-    texts: Vec<Box<str>>,
-    /// Numbers, found by the hash of their text.
-    table: hashbrown::HashTable<u32>,
-    /// The number of the last text seen, when it had one: most cells repeat the one above.
-    last: Option<u32>,
-}
-
-impl PositionIds {
-    fn id(&mut self, text: &str) -> u32 {
-        use std::hash::BuildHasher;
-        let texts = &self.texts;
-        let same = |id: u32| super::read::same_text(&texts[id as usize], text);
-        if let Some(id) = self.last
-            && same(id)
-        {
-            return id;
-        }
-        if self.texts.len() >= MAX_IDS {
-            // A column with this many texts repeats little: stop hashing its cells here
-            // (the converter's column cache takes them as unnumbered cells).
-            return NO_ID;
-        }
-        let hash = rustc_hash::FxBuildHasher.hash_one(text);
-        let found = self.table.find(hash, |&id| same(id)).copied();
-        let id = match found {
-            Some(id) => id,
-            None => {
-                let id = self.texts.len() as u32;
-                self.texts.push(text.into());
-                let texts = &self.texts;
-                self.table.insert_unique(hash, id, |&id| {
-                    rustc_hash::FxBuildHasher.hash_one(&*texts[id as usize])
-                });
-                id
-            }
-        };
-        self.last = Some(id);
-        id
-    }
-}
 
 /// How many of the wanted positions the splitting thread numbers, the lowest first; the
 /// converter numbers the rest itself through its column caches. Numbering a cell costs
@@ -200,7 +151,7 @@ pub fn run(
     let (recycle_tx, recycle_rx) = mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
         let producer = scope.spawn(move || {
-            let mut positions: Vec<PositionIds> = Vec::new();
+            let mut positions: Vec<super::numbers::TextNumbers> = Vec::new();
             positions.resize_with(u64::BITS as usize, Default::default);
             loop {
                 let mut batch = recycle_rx.try_recv().unwrap_or_default();
@@ -232,7 +183,9 @@ pub fn run(
                                         _ => ends[pos - 1] + usize::from(gapped),
                                     };
                                     let text = batch.text.get(start..ends[pos]).unwrap_or("");
-                                    batch.ids[first + pos] = positions[pos].id(text);
+                                    batch.ids[first + pos] = positions[pos]
+                                        .number(text)
+                                        .map_or(NO_ID, super::numbers::Number::get);
                                 }
                             }
                             batch.records.push(Record {

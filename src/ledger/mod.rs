@@ -12,6 +12,7 @@ pub mod dialect;
 pub mod grid;
 pub mod header;
 pub mod limits;
+pub mod numbers;
 pub mod read;
 pub mod sniff;
 pub mod text;

@@ -15,6 +15,7 @@ use super::chart;
 use super::dialect::{Col, Dialect};
 use super::grid::{self, CellError, Event, Flow};
 use super::header::{self, HEADER_SEARCH_ROWS, Layout, Preamble};
+use super::numbers::{Number, TextNumbers, same_text};
 use super::sniff::Container;
 use super::value;
 use super::{ChartVersion, Direction, LedgerFile, Reject, Row, SkipKind};
@@ -534,33 +535,6 @@ const SYM_CODE: usize = 7;
 const SYM_NAME: usize = 8;
 const SYM_COLUMNS: usize = 9;
 
-/// `a == b` for the short cells of a ledger, compared a word at a time in line: the
-/// library `memcmp` call cost more than the comparison itself here (a quarter of the
-/// reader's time went to it in profiles).
-pub(super) fn same_text(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let word = |s: &[u8]| {
-        let mut w = [0u8; 8];
-        w.copy_from_slice(s);
-        u64::from_ne_bytes(w)
-    };
-    let mut a_words = a.chunks_exact(8);
-    let mut b_words = b.chunks_exact(8);
-    for (x, y) in a_words.by_ref().zip(b_words.by_ref()) {
-        if word(x) != word(y) {
-            return false;
-        }
-    }
-    a_words
-        .remainder()
-        .iter()
-        .zip(b_words.remainder())
-        .all(|(x, y)| x == y)
-}
-
 /// Whether `text` contains 计, 余, 页 or 结, one of which every subtotal and carried-forward
 /// label has. Compares UTF-8 bytes: decoding every summary into characters for this was
 /// a tenth of the row conversion.
@@ -574,56 +548,28 @@ fn has_label_char(text: &str) -> bool {
     })
 }
 
-/// A column's own small cache in front of the file's interner. Most cells repeat the
-/// cell above (the lines of one voucher share date, voucher, summary, payee, unit):
-/// those are recognised with one comparison, without hashing; other repeats are found in
-/// the column's own table of at most [`ColumnSyms::MAX`] values, which stays small when
-/// the interner grows with a high-cardinality column. Same symbols as interning
-/// directly.
+/// A column's own small cache in front of the file's interner: its texts are numbered
+/// ([`TextNumbers`]: a repeat of the cell above costs one comparison) and a number maps to
+/// the text's symbol. Same symbols as interning directly; a column with more than
+/// [`TextNumbers::MAX`] texts goes to the interner for the rest.
 #[derive(Default)]
 struct ColumnSyms {
-    last: Option<(String, super::Sym)>,
-    /// Distinct values and their symbols, found by hash and compared with [`same_text`].
-    table: hashbrown::HashTable<(Box<str>, super::Sym)>,
+    numbers: TextNumbers,
+    /// The symbol of each number.
+    syms: Vec<super::Sym>,
 }
 
 impl ColumnSyms {
-    /// Distinct values kept per column; a column with more goes to the interner.
-    const MAX: usize = 4096;
-
     fn intern(&mut self, text: &str, strings: &mut super::Interner) -> super::Sym {
-        if let Some((last, sym)) = &self.last
-            && same_text(last, text)
-        {
-            return *sym;
-        }
-        let hash = {
-            use std::hash::BuildHasher;
-            rustc_hash::FxBuildHasher.hash_one(text)
-        };
-        let sym = match self.table.find(hash, |(known, _)| same_text(known, text)) {
-            Some(&(_, sym)) => sym,
-            None => {
+        match self.numbers.number(text) {
+            Some(Number::Known(n)) => self.syms[n as usize],
+            Some(Number::New(_)) => {
                 let sym = strings.intern(text);
-                if self.table.len() < Self::MAX {
-                    self.table
-                        .insert_unique(hash, (text.into(), sym), |(known, _)| {
-                            use std::hash::BuildHasher;
-                            rustc_hash::FxBuildHasher.hash_one(&**known)
-                        });
-                }
+                self.syms.push(sym);
                 sym
             }
-        };
-        match &mut self.last {
-            Some((last, last_sym)) => {
-                last.clear();
-                last.push_str(text);
-                *last_sym = sym;
-            }
-            None => self.last = Some((text.to_string(), sym)),
+            None => strings.intern(text),
         }
-        sym
     }
 }
 
@@ -1162,14 +1108,6 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn same_text_is_string_equality(a in "[a-c记-]{0,20}", b in "[a-c记-]{0,20}") {
-            proptest::prop_assert_eq!(same_text(&a, &b), a == b);
-            proptest::prop_assert!(same_text(&a, &a.clone()));
-        }
-    }
-
-    proptest::proptest! {
-        #[test]
         fn label_chars_found_as_by_chars(text in "[a1计余页结算页面总数-]{0,12}") {
             proptest::prop_assert_eq!(
                 has_label_char(&text),
@@ -1182,17 +1120,6 @@ mod tests {
     fn layout_index_follows_the_kinds() {
         for (i, col) in Col::ALL.into_iter().enumerate() {
             assert_eq!(col as usize, i, "{col:?}");
-        }
-    }
-
-    #[test]
-    fn same_text_sees_a_difference_anywhere() {
-        let base = "江城第一中学工会-2024-记-123";
-        for at in 0..base.len() {
-            let mut bytes = base.as_bytes().to_vec();
-            bytes[at] ^= 1;
-            let other = String::from_utf8_lossy(&bytes);
-            assert!(!same_text(base, &other), "{at}");
         }
     }
 }
