@@ -279,7 +279,8 @@ fn per_person(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     // once per date and a summary's numbers are read once.
     let mut noted_years: Vec<i32> = Vec::new();
     let mut in_force: Option<(NaiveDate, Option<(f64, String)>)> = None;
-    let mut numbers: rustc_hash::FxHashMap<&str, SummaryNumbers> = Default::default();
+    // By the summary's scan-wide number: no string hashing per candidate.
+    let mut numbers: rustc_hash::FxHashMap<u32, SummaryNumbers> = Default::default();
     for &r in unit.candidates {
         let row = ctx.row(r);
         if row.debit <= 0 {
@@ -307,13 +308,14 @@ fn per_person(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         };
         let limit = *limit;
         let summary = ctx.summary(r);
-        let (stated_each, people, days) = *numbers.entry(summary).or_insert_with(|| {
-            (
-                number_before(summary, &["元/人", "元每人", "元／人"]),
-                number_before(summary, &["人", "名"]).filter(|n| *n >= 1.0),
-                number_before(summary, &["天", "日"]).filter(|d| *d >= 1.0),
-            )
-        });
+        let (stated_each, people, days) =
+            *numbers.entry(ctx.id(r, row.summary)).or_insert_with(|| {
+                (
+                    number_before(summary, &["元/人", "元每人", "元／人"]),
+                    number_before(summary, &["人", "名"]).filter(|n| *n >= 1.0),
+                    number_before(summary, &["天", "日"]).filter(|d| *d >= 1.0),
+                )
+            });
         let people = people.or(p.individual.then_some(1.0));
         let days = if p.per_day { days } else { Some(1.0) };
         let (Some(days), Some(each)) = (
