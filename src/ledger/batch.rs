@@ -40,7 +40,7 @@ struct Record {
 }
 
 /// No id: the cell's position is not wanted, or its table is full
-/// ([`super::numbers::TextNumbers`], one per position: the same text at the same position
+/// ([`super::numbers::TextTable`] of numbers, one per position: the same text at the same position
 /// always gets the same number).
 pub const NO_ID: u32 = u32::MAX;
 
@@ -151,7 +151,7 @@ pub fn run(
     let (recycle_tx, recycle_rx) = mpsc::channel::<Batch>();
     std::thread::scope(|scope| {
         let producer = scope.spawn(move || {
-            let mut positions: Vec<super::numbers::TextNumbers> = Vec::new();
+            let mut positions: Vec<super::numbers::TextTable<u32>> = Vec::new();
             positions.resize_with(u64::BITS as usize, Default::default);
             loop {
                 let mut batch = recycle_rx.try_recv().unwrap_or_default();
@@ -184,8 +184,8 @@ pub fn run(
                                     };
                                     let text = batch.text.get(start..ends[pos]).unwrap_or("");
                                     batch.ids[first + pos] = positions[pos]
-                                        .number(text)
-                                        .map_or(NO_ID, super::numbers::Number::get);
+                                        .get_or_insert_with(text, |n| n)
+                                        .unwrap_or(NO_ID);
                                 }
                             }
                             batch.records.push(Record {

@@ -3,7 +3,7 @@
 //! the converter keeps one per column in front of the file's interner (`read.rs`). Most
 //! cells repeat the cell above (the lines of one voucher share date, voucher, summary,
 //! payee, unit): those are recognised with one comparison, without hashing; other repeats
-//! are found in a table of at most [`TextNumbers::MAX`] texts.
+//! are found in a table of at most [`TextTable::MAX`] texts.
 
 /// `a == b` for the short cells of a ledger, compared a word at a time in line: the
 /// library `memcmp` call cost more than the comparison itself here (a quarter of the
@@ -32,67 +32,66 @@ pub fn same_text(a: &str, b: &str) -> bool {
         .all(|(x, y)| x == y)
 }
 
-/// Numbers for the distinct texts of one column, in order of first sight: the same text
-/// always has the same number. Once [`TextNumbers::MAX`] texts are numbered, only a
-/// repeat of the last text numbered is still recognised; other texts get no number and
-/// cost no hashing (a column with that many texts repeats little).
-#[derive(Default)]
-pub struct TextNumbers {
-    /// The numbered texts; a text's number is its index.
-    texts: Vec<Box<str>>,
+/// The distinct texts of one column, each with a value made on first sight (its number
+/// on the splitting thread, its symbol in the converter): the same text always has the
+/// same value. Once [`TextTable::MAX`] texts are in, only a repeat of the last text looked
+/// up is still recognised; other texts get nothing and cost no hashing (a column with
+/// that many texts repeats little).
+pub struct TextTable<V> {
+    /// The texts in order of first sight, with their values; a text's number is its index.
+    entries: Vec<(Box<str>, V)>,
     /// Numbers, found by the hash of their text.
     table: hashbrown::HashTable<u32>,
     /// The number of the last text looked up, when it had one.
     last: Option<u32>,
 }
 
-/// The number of a text, and whether this lookup gave it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Number {
-    Known(u32),
-    New(u32),
-}
-
-impl Number {
-    pub fn get(self) -> u32 {
-        match self {
-            Number::Known(n) | Number::New(n) => n,
+impl<V> Default for TextTable<V> {
+    fn default() -> Self {
+        TextTable {
+            entries: Vec::new(),
+            table: hashbrown::HashTable::new(),
+            last: None,
         }
     }
 }
 
-impl TextNumbers {
-    /// Texts numbered per column at most.
+impl<V: Copy> TextTable<V> {
+    /// Texts kept per column at most.
     pub const MAX: usize = 4096;
 
-    /// The number of `text`; `None` when the table is full and `text` is not the last one.
-    pub fn number(&mut self, text: &str) -> Option<Number> {
+    /// The value of `text`, made by `make` (given the text's number) when it is new;
+    /// `None` when the table is full and `text` is not the last one.
+    pub fn get_or_insert_with(&mut self, text: &str, make: impl FnOnce(u32) -> V) -> Option<V> {
         use std::hash::BuildHasher;
-        let texts = &self.texts;
-        let same = |n: u32| same_text(&texts[n as usize], text);
-        if let Some(n) = self.last
-            && same(n)
-        {
-            return Some(Number::Known(n));
+        if let Some(n) = self.last {
+            let (known, value) = &self.entries[n as usize];
+            if same_text(known, text) {
+                return Some(*value);
+            }
         }
-        if self.texts.len() >= Self::MAX {
+        if self.entries.len() >= Self::MAX {
             return None;
         }
         let hash = rustc_hash::FxBuildHasher.hash_one(text);
-        let number = match self.table.find(hash, |&n| same(n)).copied() {
-            Some(n) => Number::Known(n),
+        let entries = &self.entries;
+        let n = match self
+            .table
+            .find(hash, |&n| same_text(&entries[n as usize].0, text))
+        {
+            Some(&n) => n,
             None => {
-                let n = self.texts.len() as u32;
-                self.texts.push(text.into());
-                let texts = &self.texts;
+                let n = self.entries.len() as u32;
+                self.entries.push((text.into(), make(n)));
+                let entries = &self.entries;
                 self.table.insert_unique(hash, n, |&n| {
-                    rustc_hash::FxBuildHasher.hash_one(&*texts[n as usize])
+                    rustc_hash::FxBuildHasher.hash_one(&*entries[n as usize].0)
                 });
-                Number::New(n)
+                n
             }
         };
-        self.last = Some(number.get());
-        Some(number)
+        self.last = Some(n);
+        Some(self.entries[n as usize].1)
     }
 }
 
@@ -120,29 +119,22 @@ mod tests {
     }
 
     #[test]
-    fn texts_keep_their_numbers_until_the_table_is_full() {
-        let mut numbers = TextNumbers::default();
-        assert_eq!(numbers.number("甲"), Some(Number::New(0)));
-        assert_eq!(numbers.number("甲"), Some(Number::Known(0)));
-        assert_eq!(numbers.number("乙"), Some(Number::New(1)));
-        assert_eq!(numbers.number("甲"), Some(Number::Known(0)));
-        for i in 2..TextNumbers::MAX {
-            assert_eq!(
-                numbers.number(&format!("t{i}")),
-                Some(Number::New(i as u32))
-            );
+    fn texts_keep_their_values_until_the_table_is_full() {
+        let mut table: TextTable<u32> = TextTable::default();
+        let mut number = |text: &str| table.get_or_insert_with(text, |n| n + 100);
+        assert_eq!(number("甲"), Some(100));
+        assert_eq!(number("甲"), Some(100));
+        assert_eq!(number("乙"), Some(101));
+        assert_eq!(number("甲"), Some(100));
+        for i in 2..TextTable::<u32>::MAX {
+            assert_eq!(number(&format!("t{i}")), Some(100 + i as u32));
         }
         // Full: the last text is still recognised, nothing else is looked up or added.
-        let last = format!("t{}", TextNumbers::MAX - 1);
-        assert_eq!(
-            numbers.number(&last),
-            Some(Number::Known(TextNumbers::MAX as u32 - 1))
-        );
-        assert_eq!(numbers.number("甲"), None);
-        assert_eq!(numbers.number("新"), None);
-        assert_eq!(
-            numbers.number(&last),
-            Some(Number::Known(TextNumbers::MAX as u32 - 1))
-        );
+        let last = format!("t{}", TextTable::<u32>::MAX - 1);
+        let last_value = Some(100 + TextTable::<u32>::MAX as u32 - 1);
+        assert_eq!(number(&last), last_value);
+        assert_eq!(number("甲"), None);
+        assert_eq!(number("新"), None);
+        assert_eq!(number(&last), last_value);
     }
 }

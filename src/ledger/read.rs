@@ -15,7 +15,7 @@ use super::chart;
 use super::dialect::{Col, Dialect};
 use super::grid::{self, CellError, Event, Flow};
 use super::header::{self, HEADER_SEARCH_ROWS, Layout, Preamble};
-use super::numbers::{Number, TextNumbers, same_text};
+use super::numbers::{TextTable, same_text};
 use super::sniff::Container;
 use super::value;
 use super::{ChartVersion, Direction, LedgerFile, Reject, Row, SkipKind};
@@ -548,26 +548,21 @@ fn has_label_char(text: &str) -> bool {
     })
 }
 
-/// A column's own small cache in front of the file's interner: its texts are numbered
-/// ([`TextNumbers`]: a repeat of the cell above costs one comparison) and a number maps to
-/// the text's symbol. Same symbols as interning directly; a column with more than
-/// [`TextNumbers::MAX`] texts goes to the interner for the rest.
+/// A column's own small cache in front of the file's interner ([`TextTable`]: a repeat
+/// of the cell above costs one comparison). Same symbols as interning directly; a column
+/// with more than [`TextTable::MAX`] texts goes to the interner for the rest.
 #[derive(Default)]
 struct ColumnSyms {
-    numbers: TextNumbers,
-    /// The symbol of each number.
-    syms: Vec<super::Sym>,
+    table: TextTable<super::Sym>,
 }
 
 impl ColumnSyms {
     fn intern(&mut self, text: &str, strings: &mut super::Interner) -> super::Sym {
-        match self.numbers.number(text) {
-            Some(Number::Known(n)) => self.syms[n as usize],
-            Some(Number::New(_)) => {
-                let sym = strings.intern(text);
-                self.syms.push(sym);
-                sym
-            }
+        match self
+            .table
+            .get_or_insert_with(text, |_| strings.intern(text))
+        {
+            Some(sym) => sym,
             None => strings.intern(text),
         }
     }
