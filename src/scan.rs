@@ -109,6 +109,11 @@ pub fn scan_file(rules: &RuleSet, file: &LedgerFile) -> (Vec<Finding>, Vec<RowSe
             all.words.extend_from_slice(&part.words);
         }
     }
+    for (rule_idx, &other) in index.candidates_of.iter().enumerate() {
+        if other != rule_idx {
+            candidates[rule_idx] = candidates[other].clone();
+        }
+    }
     (findings, candidates)
 }
 
@@ -172,11 +177,16 @@ impl RowSet {
 /// keywords occurs; the others (scope and `where` only, `none` only) on every row. Most
 /// rows contain no keyword, so most keyword rules are never tried on them. A filter
 /// only: the rule's scope and [`Rule::check_admitted`] still decide.
+///
+/// A detector rule that selects the same rows as an earlier one ([`Rule::selects_as`]) is
+/// not tried at all: it takes that rule's candidates.
 struct RuleIndex {
     /// Rules tried on every row.
     always: Vec<usize>,
     /// Keyword id → rules that need it or one of its siblings.
     by_keyword: Vec<Vec<usize>>,
+    /// Rule → the rule whose candidates it takes (itself when it is tried).
+    candidates_of: Vec<usize>,
 }
 
 impl RuleIndex {
@@ -184,8 +194,20 @@ impl RuleIndex {
         let mut index = RuleIndex {
             always: Vec::new(),
             by_keyword: vec![Vec::new(); rules.keywords.keywords.len()],
+            candidates_of: (0..rules.rules.len()).collect(),
         };
         for (rule_idx, rule) in rules.rules.iter().enumerate() {
+            let tried_before = (0..rule_idx).find(|&other| {
+                let earlier = &rules.rules[other];
+                index.candidates_of[other] == other
+                    && rule.detector.is_some()
+                    && earlier.detector.is_some()
+                    && earlier.selects_as(rule)
+            });
+            if let Some(other) = tried_before {
+                index.candidates_of[rule_idx] = other;
+                continue;
+            }
             let needed = rule.keywords.iter().find(|cond| {
                 !cond.any.is_empty() || !cond.all.is_empty() || !cond.groups.is_empty()
             });
@@ -244,9 +266,10 @@ fn scan_block(
     let mut candidates: Vec<RowSet> = rules
         .rules
         .iter()
-        .map(|rule| match rule.detector {
-            Some(_) => RowSet::for_rows(rows.len()),
-            None => RowSet::default(),
+        .enumerate()
+        .map(|(rule_idx, rule)| match rule.detector {
+            Some(_) if index.candidates_of[rule_idx] == rule_idx => RowSet::for_rows(rows.len()),
+            _ => RowSet::default(),
         })
         .collect();
     let mut to_try: Vec<usize> = Vec::new();
@@ -359,13 +382,59 @@ pub fn scan(
 /// sheet (so [`rows_by_unit`]'s sort only checks it). Row order carries no meaning after
 /// reading: findings are sorted by unit, file, sheet and line, and detectors see each
 /// unit's rows in date order.
+///
+/// Row numbers, not rows, are sorted: a counting sort by unit keeps each unit's rows in
+/// file order, which is their date order in most exports (a unit's rows are sorted only
+/// when they are not); the rows are then moved once, into a new table. Sorting the
+/// 72-byte rows themselves moved each of them about twenty times.
 fn group_rows_by_unit(file: &mut LedgerFile) {
-    let key = |r: &crate::ledger::Row| (r.unit, r.date, r.sheet, r.line);
-    if !file.rows.is_sorted_by_key(key) {
-        // No two rows share a sheet and line, so this unstable sort (no scratch copy of
-        // the rows) is deterministic.
-        file.rows.par_sort_unstable_by_key(key);
+    let key = |r: &crate::ledger::Row| (r.date, r.sheet, r.line);
+    let rows = &file.rows;
+    if rows.is_sorted_by_key(|r| (r.unit, key(r))) {
+        return;
     }
+    // starts[u + 1] = rows of units below or at u (a unit is an index into the strings).
+    let mut starts = vec![0usize; file.strings.len() + 1];
+    for row in rows {
+        starts[row.unit.0 as usize + 1] += 1;
+    }
+    for u in 1..starts.len() {
+        starts[u] += starts[u - 1];
+    }
+    // Row numbers by unit, and whether each unit's rows came in order.
+    let mut order = vec![0u32; rows.len()];
+    let mut next = starts.clone();
+    let mut last: Vec<Option<(chrono::NaiveDate, u16, u32)>> = vec![None; file.strings.len()];
+    let mut in_order = vec![true; file.strings.len()];
+    for (at, row) in rows.iter().enumerate() {
+        let u = row.unit.0 as usize;
+        order[next[u]] = at as u32;
+        next[u] += 1;
+        let k = Some(key(row));
+        if k < last[u] {
+            in_order[u] = false;
+        }
+        last[u] = k;
+    }
+    // The others sorted by date, sheet and line (no two rows share a sheet and line, so
+    // the unstable sort is deterministic).
+    let mut segments: Vec<&mut [u32]> = Vec::new();
+    let mut rest = order.as_mut_slice();
+    for (u, w) in starts.windows(2).enumerate() {
+        let (segment, tail) = rest.split_at_mut(w[1] - w[0]);
+        rest = tail;
+        if !in_order[u] {
+            segments.push(segment);
+        }
+    }
+    segments.into_par_iter().for_each(|segment| {
+        segment.sort_unstable_by_key(|&at| key(&rows[at as usize]));
+    });
+    let grouped: Vec<crate::ledger::Row> = order
+        .par_iter()
+        .map(|&at| rows[at as usize].clone())
+        .collect();
+    file.rows = grouped;
 }
 
 /// The rows of one unit: all of them in date order, and the runs of consecutive rows of
@@ -375,6 +444,10 @@ struct Unit<'a> {
     all: Vec<RowRef>,
     /// (file, first row, end row).
     runs: Vec<(u32, u32, u32)>,
+    /// `all` is its runs one after the other: rows taken from the runs in that order are
+    /// in date order already (the usual case: one file with one sheet, or files of
+    /// successive periods).
+    runs_in_date_order: bool,
 }
 
 /// Every row of every file by unit: units in name order, rows in date order.
@@ -389,6 +462,7 @@ fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> Vec<Unit<'a>> {
                 name,
                 all: Vec::new(),
                 runs: Vec::new(),
+                runs_in_date_order: true,
             });
             unit.all.extend((start..end).map(|row| RowRef {
                 file: file_idx as u32,
@@ -401,8 +475,30 @@ fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> Vec<Unit<'a>> {
     let mut units: Vec<Unit<'a>> = units.into_values().collect();
     units
         .par_iter_mut()
-        .for_each(|unit| ctx.sort_by_date(&mut unit.all));
+        .for_each(|unit| unit.runs_in_date_order = !ctx.sort_by_date(&mut unit.all));
     units
+}
+
+/// A unit's candidates in its date order: the sets' rows within the unit's runs (a word
+/// of a set at a time, so a rule with few candidates costs little), sorted as `all` is
+/// (already so when `all` is its runs in order; the sort is stable, so ties keep `all`'s
+/// order). `candidates[file]` is the rule's set of that file.
+fn unit_candidates(ctx: &Ctx, unit: &Unit, candidates: &[&RowSet]) -> Vec<RowRef> {
+    let mut rows: Vec<RowRef> = Vec::new();
+    for &(file, start, end) in &unit.runs {
+        rows.extend(
+            candidates[file as usize]
+                .rows_in(start as usize..end as usize)
+                .map(|row| RowRef {
+                    file,
+                    row: row as u32,
+                }),
+        );
+    }
+    if !unit.runs_in_date_order {
+        ctx.sort_by_date(&mut rows);
+    }
+    rows
 }
 
 /// Runs `detector` unit by unit over precomputed candidates (`candidates[file]`: the
@@ -418,22 +514,7 @@ fn run_units(
     units
         .par_iter()
         .map(|unit| {
-            // A unit's candidates in its date order: the set's rows within the unit's
-            // runs (a word of the set at a time, so a rule with few candidates costs
-            // little), sorted as `all` is (already so, unless the unit has several runs
-            // or sheets; the sort is stable, so ties keep `all`'s order).
-            let mut unit_candidates: Vec<RowRef> = Vec::new();
-            for &(file, start, end) in &unit.runs {
-                unit_candidates.extend(
-                    candidates[file as usize]
-                        .rows_in(start as usize..end as usize)
-                        .map(|row| RowRef {
-                            file,
-                            row: row as u32,
-                        }),
-                );
-            }
-            ctx.sort_by_date(&mut unit_candidates);
+            let unit_candidates = unit_candidates(ctx, unit, candidates);
             let (name, all) = (unit.name, &unit.all);
             let mut out = Output::default();
             detector.run(
@@ -565,6 +646,7 @@ pub fn run_detectors(
                 ids: &ids,
             };
             let outputs = run_units(detector, &ctx, &units, &rule_candidates);
+            let ran = started.elapsed();
             let mut hits: Vec<(usize, crate::detector::Hit)> = Vec::new();
             let mut names: Vec<String> = Vec::with_capacity(outputs.len());
             for (unit_idx, (unit, out)) in outputs.into_iter().enumerate() {
@@ -583,6 +665,7 @@ pub fn run_detectors(
             tracing::debug!(
                 rule = %rule.id,
                 findings = findings.len(),
+                run_ms = ran.as_millis() as u64,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "detector done"
             );
@@ -601,6 +684,109 @@ pub fn run_detectors(
 #[cfg(test)]
 mod tests {
     use super::RowSet;
+
+    fn sample_ledger(name: &str) -> crate::ledger::LedgerFile {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-data/ledgers")
+            .join(name);
+        crate::ledger::read::read_file(&path, name, &Default::default()).expect("sample ledger")
+    }
+
+    /// Rules that select the same rows share one evaluation: each detector rule's
+    /// candidates are still exactly the rows it admits on its own (the rules that differ
+    /// only in a `where` or keyword list, such as large-cash's exclusions, are not merged).
+    #[test]
+    fn shared_candidates_are_each_rules_own() {
+        let rules = crate::rule::load_rules(&[], false, &[]).expect("shipped pack");
+        let index = super::RuleIndex::new(&rules);
+        let shared = (index.candidates_of.iter().enumerate())
+            .filter(|&(rule, &of)| rule != of)
+            .count();
+        assert!(shared >= 5, "only {shared} rules share candidates");
+        for name in [
+            "一中工会.csv",
+            "城建集团工会.csv",
+            "人民医院工会-用友U8序时账.xlsx",
+        ] {
+            let file = sample_ledger(name);
+            let (_, candidates) = super::scan_file(&rules, &file);
+            let mut hits = crate::rule::keywords::HitCache::new(&rules.keywords, &file);
+            for (rule, set) in rules.rules.iter().zip(&candidates) {
+                if rule.detector.is_none() {
+                    continue;
+                }
+                let want: Vec<usize> = (0..file.rows.len())
+                    .filter(|&i| rule.check(&file.rows[i], &file, &mut hits).is_some())
+                    .collect();
+                let got: Vec<usize> = set.rows_in(0..file.rows.len()).collect();
+                assert_eq!(got, want, "{} in {name}", rule.id);
+            }
+        }
+    }
+
+    /// A unit's candidates come in the order of all its rows, also when the unit is in
+    /// two files whose dates interleave (two runs, sorted) and when it is in one (one run,
+    /// already in order).
+    #[test]
+    fn unit_candidates_follow_the_units_date_order() {
+        for copies in [1, 2] {
+            let files: Vec<_> = (0..copies).map(|_| sample_ledger("一中工会.csv")).collect();
+            let ids = crate::detector::ids::TextIds::new(&files);
+            let refs = crate::reference::References::default();
+            let ctx = super::Ctx {
+                files: &files,
+                calendar: crate::calendar::Calendar::builtin(),
+                refs: &refs,
+                ids: &ids,
+            };
+            let units = super::rows_by_unit(&ctx);
+            assert_eq!(units.len(), 1);
+            let unit = &units[0];
+            assert_eq!(unit.runs_in_date_order, copies == 1);
+            // Every third row of each file.
+            let sets: Vec<RowSet> = files
+                .iter()
+                .map(|file| {
+                    let mut set = RowSet::for_rows(file.rows.len());
+                    (0..file.rows.len())
+                        .step_by(3)
+                        .for_each(|row| set.insert(row));
+                    set
+                })
+                .collect();
+            let set_refs: Vec<&RowSet> = sets.iter().collect();
+            let want: Vec<_> = (unit.all.iter())
+                .filter(|r| r.row % 3 == 0)
+                .copied()
+                .collect();
+            let got = super::unit_candidates(&ctx, unit, &set_refs);
+            assert_eq!(got, want, "{copies} file(s)");
+        }
+    }
+
+    /// Grouping by unit gives what one sort by (unit, date, sheet, line) gives, whether
+    /// each unit's rows come in date order (only the counting sort) or not (each unit
+    /// sorted too).
+    #[test]
+    fn rows_grouped_by_unit_are_rows_sorted_by_unit_and_date() {
+        let key = |r: &crate::ledger::Row| (r.unit, r.date, r.sheet, r.line);
+        for reversed in [false, true] {
+            let mut file = sample_ledger("一中工会.csv");
+            // Many interleaved units: the payee's text number stands in for the unit.
+            for row in &mut file.rows {
+                row.unit = row.payee;
+            }
+            if reversed {
+                file.rows.reverse();
+            }
+            assert!(!file.rows.is_sorted_by_key(key));
+            let mut want: Vec<_> = file.rows.iter().map(key).collect();
+            want.sort();
+            super::group_rows_by_unit(&mut file);
+            let got: Vec<_> = file.rows.iter().map(key).collect();
+            assert_eq!(got, want, "reversed: {reversed}");
+        }
+    }
 
     #[test]
     fn row_sets_hold_their_rows_and_join_by_word() {

@@ -73,9 +73,20 @@ impl<'a> Ctx<'a> {
         self.text(r, self.row(r).voucher)
     }
 
-    /// Sorts rows by date, then file and line.
-    pub fn sort_by_date(&self, rows: &mut [RowRef]) {
-        rows.sort_by_key(|r| (self.row(*r).date, r.file, self.row(*r).line));
+    /// Where a row goes in date order: date, then file and line.
+    fn date_order(&self, r: RowRef) -> (chrono::NaiveDate, u32, u32) {
+        let row = self.row(r);
+        (row.date, r.file, row.line)
+    }
+
+    /// Sorts rows by date, then file and line; false when they already were so (and
+    /// were left as they are).
+    pub fn sort_by_date(&self, rows: &mut [RowRef]) -> bool {
+        if rows.is_sorted_by_key(|&r| self.date_order(r)) {
+            return false;
+        }
+        rows.sort_by_key(|&r| self.date_order(r));
+        true
     }
 }
 

@@ -225,6 +225,15 @@ impl<'a> HitCache<'a> {
 }
 
 impl KeywordCond {
+    /// The same condition: same field and lists (the bitmaps follow from the lists).
+    pub fn same_as(&self, other: &KeywordCond) -> bool {
+        self.field == other.field
+            && self.any == other.any
+            && self.all == other.all
+            && self.groups == other.groups
+            && self.none == other.none
+    }
+
     pub fn new(
         field: TextField,
         any: Vec<u32>,

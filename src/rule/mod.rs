@@ -223,4 +223,23 @@ impl Rule {
         }
         Some(matched)
     }
+
+    /// Whether `other` admits exactly the rows this rule admits: the same scope, `where`
+    /// and keyword conditions, so one evaluation serves both (nine rules of the shipped
+    /// pack look at every expense line and nothing else).
+    pub fn selects_as(&self, other: &Rule) -> bool {
+        let (a, b) = (&self.scope, &other.scope);
+        a.lines == b.lines
+            && a.accounts == b.accounts
+            && a.exclude_accounts == b.exclude_accounts
+            && a.include_closing == b.include_closing
+            && a.include_reversals == b.include_reversals
+            && self.where_text == other.where_text
+            && self.keywords.len() == other.keywords.len()
+            && self
+                .keywords
+                .iter()
+                .zip(&other.keywords)
+                .all(|(x, y)| x.same_as(y))
+    }
 }
