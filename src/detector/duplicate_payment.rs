@@ -54,29 +54,40 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         }
     }
     // Exact form: rows with the same key and amount, in date order (candidates are).
-    let exact = group_by(unit.candidates.iter().filter_map(|&r| {
-        let debit = ctx.row(r).debit;
-        (debit > 0).then(|| ((key(ctx, r), debit), r))
-    }));
+    let exact = group_by(
+        unit.candidates.iter().filter_map(|&r| {
+            let debit = ctx.row(r).debit;
+            (debit > 0).then(|| ((key(ctx, r), debit), r))
+        }),
+        2,
+    );
     for ((payee, amount), rows) in exact.iter() {
         let cancelled = reversed.get(&(payee, amount)).copied().unwrap_or(0);
+        // Most (payee, amount) pairs occur once: nothing to compare.
+        if rows.len() < 2 + cancelled {
+            continue;
+        }
         let payee = key_text(ctx, rows[0]);
         let mut start = 0;
         while start < rows.len() {
             let first = ctx.row(rows[start]).date;
-            let mut group: Vec<RowRef> = Vec::new();
-            let mut end = start;
+            let mut end = start + 1;
             while end < rows.len() && (ctx.row(rows[end]).date - first).num_days() <= p.window_days
             {
-                let r = rows[end];
-                // Lines of one voucher are one payment, not two.
-                if !group.iter().any(|g| same_voucher(ctx, *g, r)) {
-                    group.push(r);
-                }
                 end += 1;
             }
-            if group.len() >= 2 + cancelled && (!p.same_summary || same_summaries(ctx, &group)) {
-                push(ctx, out, payee, group);
+            if end - start >= 2 + cancelled {
+                let mut group: Vec<RowRef> = Vec::with_capacity(end - start);
+                for &r in &rows[start..end] {
+                    // Lines of one voucher are one payment, not two.
+                    if !group.iter().any(|g| same_voucher(ctx, *g, r)) {
+                        group.push(r);
+                    }
+                }
+                if group.len() >= 2 + cancelled && (!p.same_summary || same_summaries(ctx, &group))
+                {
+                    push(ctx, out, payee, group);
+                }
             }
             start = end;
         }
@@ -95,16 +106,18 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
                     r,
                 )
             }),
+        2,
     );
+    let mut used: Vec<bool> = Vec::new();
     for (_, rows) in near.iter() {
-        let payee = ctx.payee(rows[0]);
-        let mut used = vec![false; rows.len()];
+        used.clear();
+        used.resize(rows.len(), false);
         for i in 0..rows.len() {
             if used[i] {
                 continue;
             }
             let a = ctx.row(rows[i]);
-            let mut group = vec![rows[i]];
+            let mut group: Vec<RowRef> = Vec::new();
             for j in (i + 1..rows.len()).take(NEAR_NEIGHBOURS) {
                 let b = ctx.row(rows[j]);
                 if (b.date - a.date).num_days() > p.window_days {
@@ -113,13 +126,16 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
                 let close = (a.debit - b.debit).abs() as f64
                     <= p.near_tolerance * a.debit.max(b.debit) as f64;
                 if !used[j] && a.debit != b.debit && close && !same_voucher(ctx, rows[i], rows[j]) {
+                    if group.is_empty() {
+                        group.push(rows[i]);
+                    }
                     group.push(rows[j]);
                     used[j] = true;
                 }
             }
             if group.len() >= 2 {
                 used[i] = true;
-                push(ctx, out, payee, group);
+                push(ctx, out, ctx.payee(rows[0]), group);
             }
         }
     }

@@ -15,11 +15,12 @@
 //! Needs voucher numbers; rows without one are not grouped. 慰问金 to individuals may
 //! legitimately be cash (narrow the rule's `[match]` to exclude them).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::Deserialize;
 
 use super::{Ctx, Hit, Output, UnitRows, fen, yuan};
+use crate::ledger::Sym;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -39,26 +40,28 @@ fn default_cash() -> Vec<String> {
 
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let limit = fen(p.threshold);
-    // Cash paid out per voucher.
-    let mut cash_out: HashMap<(u32, chrono::NaiveDate, &str), i64> = HashMap::new();
+    // Cash paid out per voucher (a voucher is its file, date and number).
+    let mut cash_out: FxHashMap<(u32, chrono::NaiveDate, Sym), i64> = FxHashMap::default();
     for &r in unit.all {
         let row = ctx.row(r);
-        let voucher = ctx.voucher(r);
         if row.credit > 0
-            && !voucher.is_empty()
+            && row.voucher != Sym::EMPTY
             && p.cash_accounts
                 .iter()
                 .any(|a| ctx.account(r).starts_with(a.as_str()))
         {
-            *cash_out.entry((r.file, row.date, voucher)).or_default() += row.credit;
+            *cash_out.entry((r.file, row.date, row.voucher)).or_default() += row.credit;
         }
+    }
+    if cash_out.is_empty() {
+        return;
     }
     for &r in unit.candidates {
         let row = ctx.row(r);
-        let voucher = ctx.voucher(r);
-        let Some(&cash) = cash_out.get(&(r.file, row.date, voucher)) else {
+        let Some(&cash) = cash_out.get(&(r.file, row.date, row.voucher)) else {
             continue;
         };
+        let voucher = ctx.voucher(r);
         if row.debit >= limit {
             out.hits.push(Hit {
                 rows: vec![r],

@@ -202,24 +202,48 @@ impl<K: Copy> Groups<K> {
     }
 }
 
-/// Groups rows by key with one sort of (key, position) pairs: what a
-/// `BTreeMap<K, Vec<RowRef>>` gives, without a tree insert or a vector per group.
-pub fn group_by<K: Ord + Copy>(rows: impl IntoIterator<Item = (K, RowRef)>) -> Groups<K> {
-    let mut pairs: Vec<(K, u32, RowRef)> = rows
-        .into_iter()
-        .enumerate()
-        .map(|(at, (key, r))| (key, at as u32, r))
+/// Groups rows by key, keeping the groups of at least `min_rows` rows: what a
+/// `BTreeMap<K, Vec<RowRef>>` gives (groups in key order, rows in the order given),
+/// without a tree insert or a vector per group. Each row's group is found by hashing and
+/// only the kept groups' keys are sorted, so a key that is nearly unique per row (a payee
+/// and an amount) costs no sort of all the rows.
+pub fn group_by<K: Ord + Copy + std::hash::Hash>(
+    rows: impl IntoIterator<Item = (K, RowRef)>,
+    min_rows: usize,
+) -> Groups<K> {
+    // Group numbers in order of first appearance, each group's size, each row's group.
+    let mut numbers: rustc_hash::FxHashMap<K, u32> = Default::default();
+    let mut found: Vec<(K, usize)> = Vec::new();
+    let mut tagged: Vec<(u32, RowRef)> = Vec::new();
+    for (key, r) in rows {
+        let group = *numbers.entry(key).or_insert_with(|| {
+            found.push((key, 0));
+            (found.len() - 1) as u32
+        });
+        found[group as usize].1 += 1;
+        tagged.push((group, r));
+    }
+    let mut kept: Vec<u32> = (0..found.len() as u32)
+        .filter(|&g| found[g as usize].1 >= min_rows)
         .collect();
-    // Positions are distinct, so the unstable sort keeps each group's rows in order.
-    pairs.sort_unstable_by_key(|&(key, at, _)| (key, at));
-    let mut keys: Vec<(K, usize)> = Vec::new();
-    let mut grouped = Vec::with_capacity(pairs.len());
-    for (key, _, r) in pairs {
-        match keys.last_mut() {
-            Some((last, end)) if *last == key => *end += 1,
-            _ => keys.push((key, grouped.len() + 1)),
+    kept.sort_unstable_by_key(|&g| found[g as usize].0);
+    // Where each kept group's rows go (usize::MAX: dropped), then the rows put there.
+    let mut next = vec![usize::MAX; found.len()];
+    let mut keys: Vec<(K, usize)> = Vec::with_capacity(kept.len());
+    let mut end = 0;
+    for &g in &kept {
+        let (key, len) = found[g as usize];
+        next[g as usize] = end;
+        end += len;
+        keys.push((key, end));
+    }
+    let mut grouped = vec![RowRef { file: 0, row: 0 }; end];
+    for (group, r) in tagged {
+        let slot = &mut next[group as usize];
+        if *slot != usize::MAX {
+            grouped[*slot] = r;
+            *slot += 1;
         }
-        grouped.push(r);
     }
     Groups {
         keys,
@@ -234,6 +258,7 @@ pub fn payments_by_account(ctx: &Ctx, candidates: &[RowRef]) -> Groups<u32> {
             .iter()
             .filter(|&&r| ctx.row(r).debit > 0)
             .map(|&r| (ctx.id(r, ctx.row(r).account), r)),
+        1,
     )
 }
 
@@ -247,16 +272,23 @@ pub fn fen(yuan: f64) -> i64 {
     (yuan * 100.0).round() as i64
 }
 
-/// Median of a sorted, non-empty slice.
-pub fn median(sorted: &[f64]) -> f64 {
-    let n = sorted.len();
+/// Median of `values` (0 for none), which it reorders: the middle value, or the mean of
+/// the two middle values, found by selection rather than a full sort.
+pub fn median(values: &mut [f64]) -> f64 {
+    let n = values.len();
     if n == 0 {
         return 0.0;
     }
+    let (below, &mut upper, _) = values.select_nth_unstable_by(n / 2, f64::total_cmp);
     if n % 2 == 1 {
-        sorted[n / 2]
+        upper
     } else {
-        (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0
+        let lower = below
+            .iter()
+            .copied()
+            .max_by(f64::total_cmp)
+            .unwrap_or(upper);
+        (lower + upper) / 2.0
     }
 }
 
@@ -272,5 +304,61 @@ pub fn vouchers(ctx: &Ctx, rows: &[RowRef]) -> String {
         "（无凭证号）".to_string()
     } else {
         v.join("、")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Groups come in key order with their rows in the order given, and groups smaller
+    /// than the minimum are left out.
+    #[test]
+    fn groups_are_in_key_order_with_rows_in_input_order() {
+        let r = |row| super::RowRef { file: 0, row };
+        let input = [
+            (5, r(0)),
+            (2, r(1)),
+            (5, r(2)),
+            (9, r(3)),
+            (2, r(4)),
+            (5, r(5)),
+        ];
+        let collect = |min| {
+            super::group_by(input, min)
+                .iter()
+                .map(|(key, rows)| (key, rows.iter().map(|x| x.row).collect::<Vec<_>>()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            collect(1),
+            vec![(2, vec![1, 4]), (5, vec![0, 2, 5]), (9, vec![3])]
+        );
+        assert_eq!(collect(2), vec![(2, vec![1, 4]), (5, vec![0, 2, 5])]);
+        assert_eq!(collect(3), vec![(5, vec![0, 2, 5])]);
+        assert!(collect(4).is_empty());
+    }
+
+    /// The selection median is the textbook one: the middle of the sorted values, or the
+    /// mean of the two middle ones, whatever order the values come in.
+    #[test]
+    fn median_is_the_middle_of_the_sorted_values() {
+        let cases: [&[f64]; 6] = [
+            &[],
+            &[7.0],
+            &[3.0, 1.0],
+            &[5.0, 1.0, 4.0, 1.0, 9.0],
+            &[8.0, 2.0, 6.0, 2.0, 2.0, 10.0],
+            &[-1.5, 0.0, 100.25, 3.0, 3.0, -7.0, 12.0, 0.5],
+        ];
+        for values in cases {
+            let mut sorted = values.to_vec();
+            sorted.sort_by(f64::total_cmp);
+            let n = sorted.len();
+            let want = match n {
+                0 => 0.0,
+                _ if n % 2 == 1 => sorted[n / 2],
+                _ => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+            };
+            assert_eq!(super::median(&mut values.to_vec()), want, "{values:?}");
+        }
     }
 }

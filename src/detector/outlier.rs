@@ -50,13 +50,11 @@ fn default_compare() -> Compare {
     Compare::Unit
 }
 
-/// (median, MAD) of positive amounts, or None when the MAD is zero.
+/// (median, MAD) of positive amounts (which it reorders), or None when the MAD is zero.
 fn center(amounts: &mut [f64]) -> Option<(f64, f64)> {
-    amounts.sort_by(f64::total_cmp);
     let med = median(amounts);
     let mut dev: Vec<f64> = amounts.iter().map(|a| (a - med).abs()).collect();
-    dev.sort_by(f64::total_cmp);
-    let mad = median(&dev);
+    let mad = median(&mut dev);
     (mad > 0.0).then_some((med, mad))
 }
 

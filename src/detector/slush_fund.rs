@@ -62,12 +62,14 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let mut pre_festival: rustc_hash::FxHashMap<chrono::NaiveDate, bool> = Default::default();
     for &inflow in unit.all {
         let row = ctx.row(inflow);
+        if row.credit < min {
+            continue;
+        }
         let account = ctx.account(inflow);
-        if row.credit < min
-            || !p
-                .inflow_accounts
-                .iter()
-                .any(|a| account.contains(a.as_str()))
+        if !p
+            .inflow_accounts
+            .iter()
+            .any(|a| account.contains(a.as_str()))
         {
             continue;
         }

@@ -58,12 +58,16 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         By::Payee => row.payee,
         By::Handler => row.handler,
     };
-    let groups = super::group_by(unit.candidates.iter().filter_map(|&r| {
-        let row = ctx.row(r);
-        let key = who(row);
-        (row.debit > 0 && row.debit < limit && key != crate::ledger::Sym::EMPTY)
-            .then(|| (ctx.id(r, key), r))
-    }));
+    // A group needs two rows at least: one payment under the limit stays under it.
+    let groups = super::group_by(
+        unit.candidates.iter().filter_map(|&r| {
+            let row = ctx.row(r);
+            let key = who(row);
+            (row.debit > 0 && row.debit < limit && key != crate::ledger::Sym::EMPTY)
+                .then(|| (ctx.id(r, key), r))
+        }),
+        p.min_count.max(2),
+    );
     for (_, rows) in groups.iter() {
         let key = ctx.text(rows[0], who(ctx.row(rows[0])));
         // Two pointers: `end` only moves forward, `sum` is the total of rows[start..end].

@@ -42,6 +42,9 @@ fn split(voucher: &str) -> Option<(&str, u32)> {
     number.parse().ok().map(|n| (word, n))
 }
 
+/// A voucher split into word and number, if it has a number.
+type Parsed<'a> = Option<(&'a str, u32)>;
+
 /// (year, month, voucher word).
 type MonthKey<'a> = (i32, u32, &'a str);
 
@@ -51,12 +54,23 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let mut index: rustc_hash::FxHashMap<MonthKey, usize> = Default::default();
     let mut months: Vec<(MonthKey, Vec<u32>, Vec<RowRef>)> = Vec::new();
     let mut last: Option<usize> = None;
+    // The lines of a voucher come together: its number is parsed once. (file, voucher,
+    // what `split` made of it)
+    let mut voucher: Option<(u32, crate::ledger::Sym, Parsed)> = None;
     for &r in unit.all {
         let row = ctx.row(r);
         if row.closing {
             continue;
         }
-        if let Some((word, number)) = split(ctx.voucher(r)) {
+        let parsed = match voucher {
+            Some((file, sym, parsed)) if file == r.file && sym == row.voucher => parsed,
+            _ => {
+                let parsed = split(ctx.voucher(r));
+                voucher = Some((r.file, row.voucher, parsed));
+                parsed
+            }
+        };
+        if let Some((word, number)) = parsed {
             let key = (row.date.year(), row.date.month(), word);
             let slot = match last {
                 Some(i) if months[i].0 == key => i,

@@ -73,8 +73,7 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
             ));
             continue;
         }
-        others.sort_by(f64::total_cmp);
-        let med = median(&others);
+        let med = median(&mut others);
         if med <= 0.0 || (dec as f64) < p.ratio * med || dec < fen(p.min_amount) {
             continue;
         }
