@@ -502,13 +502,15 @@ fn unit_candidates(ctx: &Ctx, unit: &Unit, candidates: &[&RowSet]) -> Vec<RowRef
 }
 
 /// Runs `detector` unit by unit over precomputed candidates (`candidates[file]`: the
-/// rule's rows of that file): (unit, output) pairs in unit order.
-fn run_units(
+/// rule's rows of that file), and `finish` on each unit's name and output while its rows
+/// are still in cache: the results in unit order.
+fn run_units<T: Send>(
     detector: &crate::detector::Detector,
     ctx: &Ctx,
     units: &[Unit],
     candidates: &[&RowSet],
-) -> Vec<(String, Output)> {
+    finish: impl Fn(&str, Output) -> T + Sync,
+) -> Vec<T> {
     // Units in parallel too: one rule with many findings (split payments) would otherwise
     // run alone on one core at the end of the detector phase.
     units
@@ -526,7 +528,7 @@ fn run_units(
                 },
                 &mut out,
             );
-            (name.to_string(), out)
+            finish(name, out)
         })
         .collect()
 }
@@ -562,7 +564,9 @@ pub fn detector_outputs(
         })
         .collect();
     let slices: Vec<&RowSet> = candidates.iter().collect();
-    run_units(detector, &ctx, &rows_by_unit(&ctx), &slices)
+    run_units(detector, &ctx, &rows_by_unit(&ctx), &slices, |name, out| {
+        (name.to_string(), out)
+    })
 }
 
 /// Sorts notes and merges the same remark about the same unit from several rules
@@ -632,8 +636,6 @@ pub fn run_detectors(
         .into_par_iter()
         .map(|(idx, rule, detector)| {
             let started = std::time::Instant::now();
-            let mut findings = Vec::new();
-            let mut notes = Vec::new();
             let empty = RowSet::default();
             let rule_candidates: Vec<&RowSet> = candidates
                 .iter()
@@ -645,27 +647,30 @@ pub fn run_detectors(
                 refs,
                 ids: &ids,
             };
-            let outputs = run_units(detector, &ctx, &units, &rule_candidates);
-            let ran = started.elapsed();
-            let mut hits: Vec<(usize, crate::detector::Hit)> = Vec::new();
-            let mut names: Vec<String> = Vec::with_capacity(outputs.len());
-            for (unit_idx, (unit, out)) in outputs.into_iter().enumerate() {
-                hits.extend(out.hits.into_iter().map(|hit| (unit_idx, hit)));
-                notes.extend(out.notes.into_iter().map(|message| Note {
-                    unit: unit.clone(),
-                    rule_id: rule.id.to_string(),
-                    message,
-                }));
-                names.push(unit);
+            // A unit's findings are made as soon as its detector is done, while its rows
+            // are in cache (made afterwards, most of their time went in waiting for rows).
+            let per_unit = run_units(detector, &ctx, &units, &rule_candidates, |unit, out| {
+                let findings: Vec<Finding> = (out.hits.into_iter())
+                    .map(|hit| Finding::for_hit(rule, hit, files, unit))
+                    .collect();
+                let notes: Vec<Note> = (out.notes.into_iter())
+                    .map(|message| Note {
+                        unit: unit.to_string(),
+                        rule_id: rule.id.to_string(),
+                        message,
+                    })
+                    .collect();
+                (findings, notes)
+            });
+            let mut findings = Vec::with_capacity(per_unit.iter().map(|(f, _)| f.len()).sum());
+            let mut notes = Vec::new();
+            for (mut f, mut n) in per_unit {
+                findings.append(&mut f);
+                notes.append(&mut n);
             }
-            // Findings are made in parallel, in hit order, into one allocation.
-            hits.into_par_iter()
-                .map(|(unit_idx, hit)| Finding::for_hit(rule, hit, files, &names[unit_idx]))
-                .collect_into_vec(&mut findings);
             tracing::debug!(
                 rule = %rule.id,
                 findings = findings.len(),
-                run_ms = ran.as_millis() as u64,
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "detector done"
             );
