@@ -215,6 +215,11 @@ pub struct Mapping {
     pub missing: Vec<String>,
 }
 
+/// An account of spending (支出) in either chart.
+fn is_expense_account(account: &str) -> bool {
+    account.contains("支出")
+}
+
 /// Everything read from one input file.
 #[derive(Debug)]
 pub struct LedgerFile {
@@ -278,7 +283,18 @@ impl LedgerFile {
     /// expense figures, the report's unit spending and the sampling population; rule
     /// scopes use the same test with a per-account cache.
     pub fn is_expense(&self, row: &Row) -> bool {
-        !row.closing && row.debit > 0 && self.strings.get(row.account).contains("支出")
+        !row.closing && row.debit > 0 && is_expense_account(self.strings.get(row.account))
+    }
+
+    /// [`LedgerFile::is_expense`] for many rows, each account's text searched once.
+    pub fn expense_test(&self) -> impl FnMut(&Row) -> bool + '_ {
+        let mut accounts: Vec<Option<bool>> = vec![None; self.strings.len()];
+        move |row| {
+            !row.closing
+                && row.debit > 0
+                && *accounts[row.account.0 as usize]
+                    .get_or_insert_with(|| is_expense_account(self.strings.get(row.account)))
+        }
     }
 
     pub fn sheet_name(&self, row: &Row) -> Option<&str> {

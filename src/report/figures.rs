@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::finding::Finding;
-use crate::ledger::{LedgerFile, Row};
+
 use crate::rule::{Severity, Status};
 use crate::scan::{Note, ScanOutcome};
 
@@ -32,11 +32,6 @@ pub fn severity_index(severity: Severity) -> usize {
         .iter()
         .position(|s| *s == severity)
         .unwrap_or(Severity::ALL.len() - 1)
-}
-
-/// True for an expense line (see [`LedgerFile::is_expense`]).
-pub fn is_expense(row: &Row, file: &LedgerFile) -> bool {
-    file.is_expense(row)
 }
 
 /// One unit in the ranking.
@@ -173,6 +168,7 @@ pub fn compute(outcome: &ScanOutcome) -> Figures<'_> {
     let mut row_months: Vec<String> = Vec::new();
     let mut period: Option<(NaiveDate, NaiveDate)> = None;
     for file in &outcome.files {
+        let mut is_expense = file.expense_test();
         for row in &file.rows {
             period = Some(match period {
                 None => (row.date, row.date),
@@ -180,7 +176,7 @@ pub fn compute(outcome: &ScanOutcome) -> Figures<'_> {
             });
             let unit = file.strings.get(row.unit);
             let entry = units.entry(unit.to_string()).or_insert_with(|| blank(unit));
-            if is_expense(row, file) {
+            if is_expense(row) {
                 entry.expense_fen += row.debit;
                 entry.expense_rows += 1;
             }

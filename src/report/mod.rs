@@ -140,8 +140,9 @@ pub fn summarize(outcome: &ScanOutcome, rules: &RuleSet, fail_on: Severity) -> S
     let mut expense_rows = 0;
     let mut expense_fen = 0i64;
     for file in &outcome.files {
+        let mut is_expense = file.expense_test();
         for row in &file.rows {
-            if file.is_expense(row) {
+            if is_expense(row) {
                 expense_rows += 1;
                 expense_fen += row.debit;
             }
