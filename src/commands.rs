@@ -247,7 +247,9 @@ pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
             );
         }
     }
+    let started = std::time::Instant::now();
     let summary = report::summarize(&outcome, &rules, fail_on);
+    let summarized = started.elapsed();
     let mut out = open_output(output.as_ref())?;
     match format {
         Format::Table => report::table::write_table(
@@ -268,6 +270,11 @@ pub fn scan(args: ScanArgs, quiet: bool) -> anyhow::Result<ExitStatus> {
         Format::Junit => workflow::junit::write(&mut out, &rules, &outcome.findings, fail_on)?,
     }
     out.flush()?;
+    tracing::debug!(
+        summary_ms = summarized.as_millis() as u64,
+        write_ms = (started.elapsed() - summarized).as_millis() as u64,
+        "summary made, findings written"
+    );
     if let Some(dir) = args.report.clone().or(config.report.clone()) {
         let ctx = report::ReportContext {
             outcome: &outcome,

@@ -313,13 +313,18 @@ pub fn scan(
     progress: &indicatif::ProgressBar,
 ) -> ScanOutcome {
     type PerFile = (Result<LedgerFile, FileError>, Vec<Finding>, Vec<RowSet>);
+    let has_detectors = rules.rules.iter().any(|rule| rule.detector.is_some());
     let results: Vec<PerFile> = inputs
         .par_iter()
         .map(|input| {
             let started = std::time::Instant::now();
             let mut res = read_file(&input.path, &input.display, opts);
             let read = started.elapsed();
-            if let Ok(file) = &mut res {
+            // Only detectors walk rows unit by unit (a keyword pack needs no grouping,
+            // nor the second copy of the rows it makes for a moment).
+            if let Ok(file) = &mut res
+                && has_detectors
+            {
                 group_rows_by_unit(file);
             }
             let grouped = started.elapsed();
