@@ -398,37 +398,55 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
     if rows.is_sorted_by_key(|r| (r.unit, key(r))) {
         return;
     }
-    // starts[u + 1] = rows of units below or at u (a unit is an index into the strings).
-    let mut starts = vec![0usize; file.strings.len() + 1];
+    // Units numbered densely as they appear (a file has few units and may have millions
+    // of strings), with their row counts and whether their rows come in order.
+    struct Seen {
+        unit: crate::ledger::Sym,
+        rows: usize,
+        in_order: bool,
+        last: (chrono::NaiveDate, u16, u32),
+    }
+    let mut dense = vec![u32::MAX; file.strings.len()];
+    let mut units: Vec<Seen> = Vec::new();
     for row in rows {
-        starts[row.unit.0 as usize + 1] += 1;
+        let slot = &mut dense[row.unit.0 as usize];
+        if *slot == u32::MAX {
+            *slot = units.len() as u32;
+            units.push(Seen {
+                unit: row.unit,
+                rows: 0,
+                in_order: true,
+                last: key(row),
+            });
+        }
+        let seen = &mut units[*slot as usize];
+        seen.rows += 1;
+        seen.in_order &= seen.last <= key(row);
+        seen.last = key(row);
     }
-    for u in 1..starts.len() {
-        starts[u] += starts[u - 1];
+    // Where each unit's row numbers start, units in symbol order (the grouping's order).
+    let mut by_sym: Vec<usize> = (0..units.len()).collect();
+    by_sym.sort_unstable_by_key(|&u| units[u].unit);
+    let mut next = vec![0usize; units.len()];
+    let mut start = 0;
+    for &u in &by_sym {
+        next[u] = start;
+        start += units[u].rows;
     }
-    // Row numbers by unit, and whether each unit's rows came in order.
     let mut order = vec![0u32; rows.len()];
-    let mut next = starts.clone();
-    let mut last: Vec<Option<(chrono::NaiveDate, u16, u32)>> = vec![None; file.strings.len()];
-    let mut in_order = vec![true; file.strings.len()];
     for (at, row) in rows.iter().enumerate() {
-        let u = row.unit.0 as usize;
+        let u = dense[row.unit.0 as usize] as usize;
         order[next[u]] = at as u32;
         next[u] += 1;
-        let k = Some(key(row));
-        if k < last[u] {
-            in_order[u] = false;
-        }
-        last[u] = k;
     }
-    // The others sorted by date, sheet and line (no two rows share a sheet and line, so
-    // the unstable sort is deterministic).
+    // The units whose rows were not in order are sorted by date, sheet and line (no two
+    // rows share a sheet and line, so the unstable sort is deterministic).
     let mut segments: Vec<&mut [u32]> = Vec::new();
     let mut rest = order.as_mut_slice();
-    for (u, w) in starts.windows(2).enumerate() {
-        let (segment, tail) = rest.split_at_mut(w[1] - w[0]);
+    for &u in &by_sym {
+        let (segment, tail) = rest.split_at_mut(units[u].rows);
         rest = tail;
-        if !in_order[u] {
+        if !units[u].in_order {
             segments.push(segment);
         }
     }
