@@ -567,12 +567,7 @@ pub fn detector_outputs(
     refs: &crate::reference::References,
 ) -> Vec<(String, Output)> {
     let ids = crate::detector::ids::TextIds::new(files);
-    let ctx = Ctx {
-        files,
-        calendar,
-        refs,
-        ids: &ids,
-    };
+    let ctx = Ctx::new(files, calendar, refs, &ids);
     let candidates: Vec<RowSet> = files
         .iter()
         .map(|file| {
@@ -628,12 +623,7 @@ pub fn run_detectors(
     let started = std::time::Instant::now();
     let ids = crate::detector::ids::TextIds::new(files);
     let numbered = started.elapsed();
-    let units = rows_by_unit(&Ctx {
-        files,
-        calendar,
-        refs,
-        ids: &ids,
-    });
+    let units = rows_by_unit(&Ctx::new(files, calendar, refs, &ids));
     tracing::debug!(
         text_ids_ms = numbered.as_millis() as u64,
         units_ms = (started.elapsed() - numbered).as_millis() as u64,
@@ -664,12 +654,7 @@ pub fn run_detectors(
                 .iter()
                 .map(|per_rule| per_rule.get(idx).unwrap_or(&empty))
                 .collect();
-            let ctx = Ctx {
-                files,
-                calendar,
-                refs,
-                ids: &ids,
-            };
+            let ctx = Ctx::new(files, calendar, refs, &ids);
             // A unit's findings are made as soon as its detector is done, while its rows
             // are in cache (made afterwards, most of their time went in waiting for rows).
             let per_unit = run_units(detector, &ctx, &units, &rule_candidates, |unit, out| {
@@ -761,12 +746,7 @@ mod tests {
             let files: Vec<_> = (0..copies).map(|_| sample_ledger("一中工会.csv")).collect();
             let ids = crate::detector::ids::TextIds::new(&files);
             let refs = crate::reference::References::default();
-            let ctx = super::Ctx {
-                files: &files,
-                calendar: crate::calendar::Calendar::builtin(),
-                refs: &refs,
-                ids: &ids,
-            };
+            let ctx = super::Ctx::new(&files, crate::calendar::Calendar::builtin(), &refs, &ids);
             let units = super::rows_by_unit(&ctx);
             assert_eq!(units.len(), 1);
             let unit = &units[0];

@@ -40,9 +40,26 @@ pub struct Ctx<'a> {
     pub refs: &'a crate::reference::References,
     /// Scan-wide numbers of the files' strings, for grouping.
     pub ids: &'a ids::TextIds,
+    /// Facts about all files that a detector works out once, for every unit, on first use.
+    pub peer_centers: std::sync::OnceLock<outlier::PeerCenters>,
 }
 
 impl<'a> Ctx<'a> {
+    pub fn new(
+        files: &'a [LedgerFile],
+        calendar: &'a Calendar,
+        refs: &'a crate::reference::References,
+        ids: &'a ids::TextIds,
+    ) -> Ctx<'a> {
+        Ctx {
+            files,
+            calendar,
+            refs,
+            ids,
+            peer_centers: std::sync::OnceLock::new(),
+        }
+    }
+
     pub fn row(&self, r: RowRef) -> &'a Row {
         &self.files[r.file as usize].rows[r.row as usize]
     }

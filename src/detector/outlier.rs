@@ -60,16 +60,22 @@ fn center(amounts: &mut [f64]) -> Option<(f64, f64)> {
 
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let accounts = super::payments_by_account(ctx, unit.candidates);
-    for (_, rows) in accounts.iter() {
-        let account = ctx.account(rows[0]);
-        let mut reference: Vec<f64> = match p.compare {
-            Compare::Unit => rows.iter().map(|r| ctx.row(*r).debit as f64).collect(),
-            Compare::Peers => peer_amounts(ctx, account),
+    for (account, rows) in accounts.iter() {
+        // How many amounts the center was taken over, and the center.
+        let (count, center) = match p.compare {
+            Compare::Unit => {
+                let mut amounts: Vec<f64> = rows.iter().map(|r| ctx.row(*r).debit as f64).collect();
+                (amounts.len(), center(&mut amounts))
+            }
+            Compare::Peers => (ctx.peer_centers.get_or_init(|| peer_centers(ctx)))
+                .get(&account)
+                .copied()
+                .unwrap_or((0, None)),
         };
-        if reference.len() < p.min_rows {
+        if count < p.min_rows {
             continue;
         }
-        let Some((med, mad)) = center(&mut reference) else {
+        let Some((med, mad)) = center else {
             continue;
         };
         for &r in rows {
@@ -97,15 +103,64 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     }
 }
 
-/// Amounts of `account` across every file of the scan.
-fn peer_amounts(ctx: &Ctx, account: &str) -> Vec<f64> {
-    ctx.files
-        .iter()
-        .flat_map(|f| {
-            f.rows
-                .iter()
-                .filter(move |r| r.debit > 0 && !r.closing && f.strings.get(r.account) == account)
-                .map(|r| r.debit as f64)
-        })
+/// Per account (its scan-wide text number): how many positive, non-closing debits every
+/// file of the scan has on it, and their (median, MAD). Worked out once, by the first
+/// unit that needs it: per unit, a pass over every row of every file made a scan with
+/// `compare = "peers"` cost units × rows (minutes on a federation's ledger).
+pub type PeerCenters = rustc_hash::FxHashMap<u32, (usize, Option<(f64, f64)>)>;
+
+fn peer_centers(ctx: &Ctx) -> PeerCenters {
+    let mut amounts: rustc_hash::FxHashMap<u32, Vec<f64>> = Default::default();
+    for (f, file) in ctx.files.iter().enumerate() {
+        for row in file.rows.iter().filter(|r| r.debit > 0 && !r.closing) {
+            (amounts
+                .entry(ctx.ids.get(f as u32, row.account))
+                .or_default())
+            .push(row.debit as f64);
+        }
+    }
+    amounts
+        .into_iter()
+        .map(|(account, mut values)| (account, (values.len(), center(&mut values))))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    /// The peers' center of an account is that of every positive, non-closing debit with
+    /// the account's text in every file (here two units' ledgers).
+    #[test]
+    fn peer_centers_are_those_of_every_files_rows_on_the_account() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/ledgers");
+        let files: Vec<_> = ["一中工会.csv", "城建集团工会.csv"]
+            .iter()
+            .map(|name| {
+                crate::ledger::read::read_file(&dir.join(name), name, &Default::default())
+                    .expect("sample ledger")
+            })
+            .collect();
+        let ids = crate::detector::ids::TextIds::new(&files);
+        let refs = crate::reference::References::default();
+        let ctx = super::Ctx::new(&files, crate::calendar::Calendar::builtin(), &refs, &ids);
+        let centers = super::peer_centers(&ctx);
+        let mut checked = 0;
+        for (f, file) in files.iter().enumerate() {
+            for row in &file.rows {
+                let text = file.strings.get(row.account);
+                let mut amounts: Vec<f64> = (files.iter())
+                    .flat_map(|other| {
+                        (other.rows.iter())
+                            .filter(|r| r.debit > 0 && !r.closing)
+                            .filter(move |r| other.strings.get(r.account) == text)
+                            .map(|r| r.debit as f64)
+                    })
+                    .collect();
+                let want = (amounts.len(), super::center(&mut amounts));
+                let got = centers.get(&ids.get(f as u32, row.account)).copied();
+                assert_eq!(got.unwrap_or((0, None)), want, "{text}");
+                checked += usize::from(want.0 > 0);
+            }
+        }
+        assert!(checked > 100, "only {checked} rows checked");
+    }
 }
