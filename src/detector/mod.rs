@@ -40,7 +40,8 @@ pub struct Ctx<'a> {
     pub refs: &'a crate::reference::References,
     /// Scan-wide numbers of the files' strings, for grouping.
     pub ids: &'a ids::TextIds,
-    /// Facts about all files that a detector works out once, for every unit, on first use.
+    /// The outlier detector's center of each account over every file (`compare =
+    /// "peers"`), worked out on first use and then shared by all units.
     pub peer_centers: std::sync::OnceLock<outlier::PeerCenters>,
 }
 
