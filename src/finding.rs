@@ -281,18 +281,35 @@ fn hex16(digest: &[u8]) -> String {
 /// Where a finding sorts: ranks of its unit and file, sheet, line, rank of its rule.
 type Position = (u32, u32, u16, u64, u32);
 
-/// Each distinct string of `texts` with its rank in sorted order.
-fn ranks<'a>(texts: impl Iterator<Item = &'a str>) -> rustc_hash::FxHashMap<&'a str, u32> {
-    let mut distinct: rustc_hash::FxHashMap<&str, u32> = Default::default();
+/// The address of a shared text: findings share their unit, file and rule texts, so a
+/// few addresses stand for all of them (equal texts may still have several).
+fn address(text: &Arc<str>) -> usize {
+    Arc::as_ptr(text) as *const u8 as usize
+}
+
+/// Each distinct address among `texts`, with the rank of its text in sorted order (equal
+/// texts, equal ranks): the text is hashed and compared once per address, not per finding.
+fn ranks<'a>(texts: impl Iterator<Item = &'a Arc<str>>) -> rustc_hash::FxHashMap<usize, u32> {
+    let mut distinct: rustc_hash::FxHashMap<usize, &str> = Default::default();
+    let mut last = None;
     for text in texts {
-        distinct.entry(text).or_insert(0);
+        let at = address(text);
+        if last != Some(at) {
+            last = Some(at);
+            distinct.entry(at).or_insert(&**text);
+        }
     }
-    let mut sorted: Vec<&str> = distinct.keys().copied().collect();
+    let mut sorted: Vec<(&str, usize)> = distinct.into_iter().map(|(at, t)| (t, at)).collect();
     sorted.sort_unstable();
-    for (rank, text) in sorted.into_iter().enumerate() {
-        distinct.insert(text, rank as u32);
+    let mut ranks: rustc_hash::FxHashMap<usize, u32> = Default::default();
+    let mut rank = 0;
+    for (i, &(text, at)) in sorted.iter().enumerate() {
+        if i > 0 && sorted[i - 1].0 != text {
+            rank += 1;
+        }
+        ranks.insert(at, rank);
     }
-    distinct
+    ranks
 }
 
 /// Sorts findings deterministically and makes fingerprints unique: identical rows (same
@@ -300,23 +317,23 @@ fn ranks<'a>(texts: impl Iterator<Item = &'a str>) -> rustc_hash::FxHashMap<&'a 
 pub fn finalize(findings: &mut [Finding]) {
     // Sort positions, not the (large) findings, then put each finding in place by
     // following the permutation's cycles (no second copy of the findings).
-    use rayon::slice::ParallelSliceMut;
+    use rayon::prelude::*;
     // The strings of the key (unit, file, rule) are few: sort by their ranks, and compare
     // fingerprints only between findings whose other keys are equal.
-    let units = ranks(findings.iter().map(|f| &*f.unit));
-    let files = ranks(findings.iter().map(|f| &*f.file));
-    let rules = ranks(findings.iter().map(|f| &*f.rule_id));
+    let units = ranks(findings.iter().map(|f| &f.unit));
+    let files = ranks(findings.iter().map(|f| &f.file));
+    let rules = ranks(findings.iter().map(|f| &f.rule_id));
     let mut keyed: Vec<(Position, u32)> = findings
-        .iter()
+        .par_iter()
         .enumerate()
         .map(|(at, f)| {
             (
                 (
-                    units[&*f.unit],
-                    files[&*f.file],
+                    units[&address(&f.unit)],
+                    files[&address(&f.file)],
                     f.sheet_index,
                     f.line,
-                    rules[&*f.rule_id],
+                    rules[&address(&f.rule_id)],
                 ),
                 at as u32,
             )
@@ -345,21 +362,32 @@ pub fn finalize(findings: &mut [Finding]) {
             k = from;
         }
     }
-    // The n-th finding with a fingerprint (n ≥ 2) gets `-n`.
-    let mut seen: rustc_hash::FxHashMap<&str, u32> = Default::default();
-    let counts: Vec<u32> = findings
-        .iter()
-        .map(|f| {
-            let count = seen.entry(f.fingerprint.as_str()).or_insert(0);
-            *count += 1;
-            *count
+    // The n-th finding with a fingerprint (n ≥ 2) gets `-n`: (fingerprint, position)
+    // pairs sorted put each fingerprint's findings together, in the findings' order.
+    // A fingerprint is 16 hex digits: its value orders it (the text is compared only
+    // where values tie, or for one that is not).
+    let mut by_print: Vec<(u64, &str, u32)> = findings
+        .par_iter()
+        .enumerate()
+        .map(|(at, f)| {
+            let value = u64::from_str_radix(&f.fingerprint, 16).unwrap_or(u64::MAX);
+            (value, f.fingerprint.as_str(), at as u32)
         })
         .collect();
-    drop(seen);
-    for (finding, count) in findings.iter_mut().zip(counts) {
-        if count > 1 {
-            finding.fingerprint = format!("{}-{count}", finding.fingerprint);
-        }
+    by_print.par_sort_unstable();
+    let renames: Vec<(u32, usize)> = by_print
+        .chunk_by(|a, b| a.0 == b.0 && a.1 == b.1)
+        .flat_map(|same| {
+            same.iter()
+                .enumerate()
+                .skip(1)
+                .map(|(n, &(_, _, at))| (at, n + 1))
+        })
+        .collect();
+    drop(by_print);
+    for (at, n) in renames {
+        let finding = &mut findings[at as usize];
+        finding.fingerprint = format!("{}-{n}", finding.fingerprint);
     }
 }
 
@@ -389,11 +417,13 @@ mod tests {
         /// counting pass give.
         #[test]
         fn finalize_matches_a_plain_sort(
-            items in proptest::collection::vec((0u8..3, 0u8..2, 0u64..6, 0u8..3, 0u8..4), 0..60)
+            items in proptest::collection::vec((0u8..3, 0u8..2, 0u64..6, 0u8..3, 0u8..6), 0..60)
         ) {
+            // Fingerprints as made (16 hex digits) and, for the fallback, two that are not.
+            let print = |p: u8| if p < 4 { format!("{p:016x}") } else { format!("not hex {p}") };
             let mut got: Vec<Finding> = items
                 .iter()
-                .map(|&(u, f, l, r, p)| finding(&format!("u{u}"), &format!("f{f}"), l, &format!("R{r}"), &format!("{p:016x}")))
+                .map(|&(u, f, l, r, p)| finding(&format!("u{u}"), &format!("f{f}"), l, &format!("R{r}"), &print(p)))
                 .collect();
             let mut want = got.clone();
             want.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
