@@ -242,22 +242,27 @@ pub fn write_jsonl(
     findings: &[Finding],
     suppressed: &[crate::workflow::exceptions::Suppressed],
 ) -> std::io::Result<()> {
-    // Lines are rendered in parallel, a block at a time, and written in order.
+    // Lines are rendered in parallel, a block at a time, and written in order. The
+    // buffers serve every block (fresh ones for each cost the kernel zeroed pages).
     use rayon::prelude::*;
-    for block in findings.chunks(64 * 1024) {
-        let parts: Vec<Vec<u8>> = block
-            .par_chunks(4096)
-            .map(|part| {
-                let mut buf = Vec::with_capacity(part.len() * 768);
+    const PART: usize = 4096;
+    let mut bufs: Vec<Vec<u8>> = Vec::new();
+    for block in findings.chunks(16 * PART) {
+        let parts = block.len().div_ceil(PART);
+        bufs.resize_with(bufs.len().max(parts), Vec::new);
+        block
+            .par_chunks(PART)
+            .zip(bufs[..parts].par_iter_mut())
+            .try_for_each(|(part, buf)| {
+                buf.clear();
                 for f in part {
-                    serde_json::to_writer(&mut buf, f)?;
+                    serde_json::to_writer(&mut *buf, f)?;
                     buf.push(b'\n');
                 }
-                Ok(buf)
-            })
-            .collect::<serde_json::Result<_>>()?;
-        for buf in parts {
-            out.write_all(&buf)?;
+                serde_json::Result::Ok(())
+            })?;
+        for buf in &bufs[..parts] {
+            out.write_all(buf)?;
         }
     }
     // Suppressed findings follow, each with the exception that set it aside.
