@@ -566,8 +566,11 @@ pub struct LikePattern {
     /// Process-wide id, the key of [`LikeMemo`].
     id: u32,
     /// The `%`-separated segments as plain text, when the pattern has no `_`: matched
-    /// with substring search (linear too), no per-call allocation.
-    plain: Option<Vec<String>>,
+    /// with substring search (linear too), no per-call allocation. Each segment's
+    /// searcher is built once: a ledger whose summaries are all distinct evaluates the
+    /// pattern on every row (the memo does not help), and building a searcher per call
+    /// was most of that time.
+    plain: Option<Vec<memchr::memmem::Finder<'static>>>,
     parts: Vec<Segment>,
     anchored_start: bool,
     anchored_end: bool,
@@ -675,7 +678,11 @@ impl LikePattern {
                 )
             })
             .collect();
-        let plain = (!text.contains('_')).then(|| text.split('%').map(str::to_string).collect());
+        let plain = (!text.contains('_')).then(|| {
+            text.split('%')
+                .map(|seg| memchr::memmem::Finder::new(seg).into_owned())
+                .collect()
+        });
         static NEXT_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         LikePattern {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -689,23 +696,25 @@ impl LikePattern {
 
     /// `%`-only patterns: anchored first and last segments, the middle ones found in
     /// order (leftmost match is always safe for `%`).
-    fn matches_plain(&self, segments: &[String], text: &str) -> bool {
+    fn matches_plain(&self, segments: &[memchr::memmem::Finder<'static>], text: &str) -> bool {
+        let text = text.as_bytes();
         let n = segments.len();
         if n == 1 {
-            return text == segments[0];
+            return text == segments[0].needle();
         }
-        let first = &segments[0];
-        let last = &segments[n - 1];
-        if !text.starts_with(first.as_str())
-            || text.len() < first.len() + last.len()
-            || !text.ends_with(last.as_str())
+        let first = segments[0].needle();
+        let last = segments[n - 1].needle();
+        // `%kw%` (the usual form) has empty ends: no comparison at all for them.
+        if text.len() < first.len() + last.len()
+            || (!first.is_empty() && !text.starts_with(first))
+            || (!last.is_empty() && !text.ends_with(last))
         {
             return false;
         }
         let mut rest = &text[first.len()..text.len() - last.len()];
         for seg in &segments[1..n - 1] {
-            match rest.find(seg.as_str()) {
-                Some(at) => rest = &rest[at + seg.len()..],
+            match seg.find(rest) {
+                Some(at) => rest = &rest[at + seg.needle().len()..],
                 None => return false,
             }
         }
