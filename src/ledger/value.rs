@@ -52,14 +52,24 @@ pub fn trim(text: &str) -> &str {
 }
 
 /// Maps full-width ASCII (U+FF01..U+FF5E) and the ideographic space to plain ASCII.
+/// Whether `text` has a full-width ASCII form (U+FF01–U+FF5E, UTF-8 `EF BC 81` to
+/// `EF BD 9E`) or the ideographic space (U+3000, `E3 80 80`), found by their lead bytes:
+/// Chinese text needs no decoding into characters for this.
+fn has_full_width(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    memchr::memchr2_iter(0xEF, 0xE3, bytes).any(|at| {
+        matches!(
+            bytes[at..],
+            [0xEF, 0xBC, 0x81..=0xBF, ..] | [0xEF, 0xBD, 0x80..=0x9E, ..] | [0xE3, 0x80, 0x80, ..]
+        )
+    })
+}
+
 pub fn to_half_width(text: &str) -> std::borrow::Cow<'_, str> {
     if text.is_ascii() {
         return std::borrow::Cow::Borrowed(text);
     }
-    if !text
-        .chars()
-        .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}')
-    {
+    if !has_full_width(text) {
         return std::borrow::Cow::Borrowed(text);
     }
     std::borrow::Cow::Owned(
@@ -510,6 +520,14 @@ mod tests {
         #[test]
         fn fast_trim_is_str_trim_on_any_text(text in proptest::prelude::any::<String>()) {
             proptest::prop_assert_eq!(trim(&text), text.trim());
+        }
+
+        #[test]
+        fn full_width_found_by_bytes_as_by_characters(text in "[a-zA-Z0-9 ,.\u{3000}-\u{3003}\u{FF00}-\u{FF60}\u{FFE0}-\u{FFEE}记账工会费]{0,12}") {
+            let by_chars = text
+                .chars()
+                .any(|c| ('\u{FF01}'..='\u{FF5E}').contains(&c) || c == '\u{3000}');
+            proptest::prop_assert_eq!(has_full_width(&text), by_chars);
         }
 
         #[test]

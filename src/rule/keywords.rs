@@ -80,9 +80,15 @@ pub struct KeywordSet {
     automaton: Option<AhoCorasick>,
 }
 
-/// Normalises text for keyword matching: full-width to ASCII, ASCII lower case.
-pub fn normalize(text: &str) -> String {
-    value::to_half_width(text).to_ascii_lowercase()
+/// Normalises text for keyword matching: full-width to ASCII, ASCII lower case (borrowed
+/// when there is nothing to change: most summaries, each looked at once).
+pub fn normalize(text: &str) -> std::borrow::Cow<'_, str> {
+    let half = value::to_half_width(text);
+    if half.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(half.to_ascii_lowercase())
+    } else {
+        half
+    }
 }
 
 /// Collects keywords and hands out ids while rules compile.
@@ -94,7 +100,7 @@ pub struct KeywordInterner {
 
 impl KeywordInterner {
     pub fn id(&mut self, keyword: &str) -> u32 {
-        let normalized = normalize(keyword.trim());
+        let normalized = normalize(keyword.trim()).into_owned();
         if let Some(&id) = self.index.get(&normalized) {
             return id;
         }
@@ -131,7 +137,7 @@ impl KeywordSet {
         }
         let normalized = normalize(text);
         let mut ids: Vec<u32> = ac
-            .find_overlapping_iter(&normalized)
+            .find_overlapping_iter(normalized.as_ref())
             .map(|m| m.pattern().as_u32())
             .collect();
         ids.sort_unstable();
