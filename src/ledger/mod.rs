@@ -18,7 +18,6 @@ pub mod sniff;
 pub mod text;
 pub mod value;
 
-use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -40,14 +39,17 @@ impl Sym {
 pub struct Interner {
     /// Shared, so that findings can hold a row's texts without copying them.
     strings: Vec<Arc<str>>,
-    index: HashMap<Arc<str>, Sym, rustc_hash::FxBuildHasher>,
+    /// Each string's hash and symbol. The hash is kept so that growing the table does not
+    /// hash every string again (a ledger whose summaries are all distinct interns one
+    /// per row, and the table grows about twenty times).
+    index: hashbrown::HashTable<(u64, Sym)>,
 }
 
 impl Default for Interner {
     fn default() -> Self {
         let mut interner = Interner {
             strings: Vec::new(),
-            index: HashMap::default(),
+            index: hashbrown::HashTable::new(),
         };
         interner.intern("");
         interner
@@ -56,13 +58,17 @@ impl Default for Interner {
 
 impl Interner {
     pub fn intern(&mut self, text: &str) -> Sym {
-        if let Some(&sym) = self.index.get(text) {
+        use std::hash::BuildHasher;
+        let hash = rustc_hash::FxBuildHasher.hash_one(text);
+        let strings = &self.strings;
+        if let Some(&(_, sym)) = self.index.find(hash, |&(h, sym)| {
+            h == hash && &*strings[sym.0 as usize] == text
+        }) {
             return sym;
         }
         let sym = Sym(u32::try_from(self.strings.len()).unwrap_or(u32::MAX));
-        let text: Arc<str> = text.into();
-        self.strings.push(text.clone());
-        self.index.insert(text, sym);
+        self.strings.push(text.into());
+        self.index.insert_unique(hash, (hash, sym), |&(h, _)| h);
         sym
     }
 
@@ -328,7 +334,23 @@ impl LedgerFile {
 
 #[cfg(test)]
 mod tests {
-    use super::{Direction, Row, Sym};
+
+    /// A text interned again gets its symbol back, also after the table has grown many
+    /// times (hashes kept, not recomputed), and a symbol gives its text.
+    #[test]
+    fn interned_texts_keep_their_symbols_as_the_table_grows() {
+        let mut strings = Interner::default();
+        assert_eq!(strings.intern(""), Sym::EMPTY);
+        let texts: Vec<String> = (0..20_000).map(|i| format!("摘要{i}")).collect();
+        let syms: Vec<Sym> = texts.iter().map(|t| strings.intern(t)).collect();
+        assert_eq!(strings.len(), texts.len() + 1);
+        for (text, &sym) in texts.iter().zip(&syms).rev() {
+            assert_eq!(strings.intern(text), sym);
+            assert_eq!(strings.get(sym), text);
+        }
+        assert_eq!(strings.len(), texts.len() + 1);
+    }
+    use super::{Direction, Interner, Row, Sym};
 
     fn blank_row() -> Row {
         Row {
