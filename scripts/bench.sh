@@ -22,6 +22,8 @@
 #      scripts/bench_helper.py
 #   d. the scan with 10 and with 100 synthetic keyword rules (--no-default-rules --rules DIR)
 #   e. the scan on ROWS/10 rows, for linearity
+#   f. the read and scan of that ledger with every summary made distinct (as in real
+#      exports, where summaries carry names and months), which nothing can share
 # and prints a Markdown table, also written to $BENCH_DIR/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -114,6 +116,16 @@ SMALL=$(ledger "$SMALL_ROWS" utf8)
 UTF8_BYTES=$(stat -c %s "$UTF8")
 GBK_BYTES=$(stat -c %s "$GBK")
 SMALL_BYTES=$(stat -c %s "$SMALL")
+# The small ledger with every summary made distinct (real exports often write a name, a
+# month or a number into the summary): keyword hits and LIKE results can no longer be
+# shared between rows, and every summary is a new string to intern. The generated
+# ledgers have no quoted cells, so splitting at commas is exact.
+DISTINCT=$BENCH_DIR/ledger-utf8-$SMALL_ROWS-distinct.csv
+if [[ ! -s $DISTINCT || $DISTINCT -ot $SMALL ]]; then
+    awk -F, 'BEGIN { OFS = "," } NR == 1 { print; next } { $3 = $3 "第" NR "号"; print }' \
+        "$SMALL" >"$DISTINCT.tmp" && mv "$DISTINCT.tmp" "$DISTINCT"
+fi
+DISTINCT_BYTES=$(stat -c %s "$DISTINCT")
 
 # Synthetic rule packs for the keyword-scaling run.
 for n in 10 100; do
@@ -152,7 +164,7 @@ measure() {
     # (reads, the shipped-pack scan, DuckDB's parses) are repeated at least 3 times: on a
     # shared machine single runs vary by up to 30%. The long DuckDB SQL runs are not.
     case $key in
-    *_small | duck_noop | read_utf8 | read_gbk | scan_utf8 | duck_parse | duck_full)
+    *_small | *_distinct | duck_noop | read_utf8 | read_gbk | scan_utf8 | duck_parse | duck_full)
         ((repeat < 3)) && repeat=3
         ;;
     esac
@@ -183,7 +195,7 @@ DUCK=(python3 "$HELPER" duckdb)
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "measuring (REPEAT=$REPEAT); ledger $ROWS rows: UTF-8 $UTF8_BYTES bytes, GBK $GBK_BYTES bytes"
-warm "$UTF8" "$GBK" "$SMALL"
+warm "$UTF8" "$GBK" "$SMALL" "$DISTINCT"
 measure read_utf8 "read alone, UTF-8 (inspect)" "$UTF8_BYTES" duck_parse "" "0" -- "$BIN" inspect --format json "$UTF8"
 measure read_gbk "read alone, GBK (inspect)" "$GBK_BYTES" duck_parse read_utf8 "0" -- "$BIN" inspect --format json "$GBK"
 measure scan_utf8 "scan, shipped pack, UTF-8" "$UTF8_BYTES" duck_sql read_utf8 "0 1" -- "$BIN" "${SCAN[@]}" "$UTF8"
@@ -194,6 +206,8 @@ measure scan_r100 "scan, 100 synthetic rules, UTF-8" "$UTF8_BYTES" "" read_utf8 
     "$BIN" "${SCAN[@]}" --no-default-rules --rules "$BENCH_DIR/rules-100" "$UTF8"
 measure read_small "read alone, UTF-8, $SMALL_ROWS rows" "$SMALL_BYTES" "" "" "0" -- "$BIN" inspect --format json "$SMALL"
 measure scan_small "scan, shipped pack, UTF-8, $SMALL_ROWS rows" "$SMALL_BYTES" "" read_small "0 1" -- "$BIN" "${SCAN[@]}" "$SMALL"
+measure read_distinct "read alone, $SMALL_ROWS rows, distinct summaries" "$DISTINCT_BYTES" "" "" "0" -- "$BIN" inspect --format json "$DISTINCT"
+measure scan_distinct "scan, shipped pack, $SMALL_ROWS rows, distinct summaries" "$DISTINCT_BYTES" "" read_distinct "0 1" -- "$BIN" "${SCAN[@]}" "$DISTINCT"
 measure duck_noop "DuckDB: python + import only" 0 "" "" "0" -- "${DUCK[@]}" "$SQL_DIR/noop.sql"
 measure duck_parse "DuckDB: parse (count, sum 借方金额)" "$UTF8_BYTES" "" "" "0" -- "${DUCK[@]}" "$SQL_DIR/parse.sql"
 measure duck_parse_1t "DuckDB: parse, 1 thread" "$UTF8_BYTES" duck_parse "" "0" -- "${DUCK[@]}" "$SQL_DIR/parse.sql" 1
@@ -219,7 +233,7 @@ META=$BENCH_DIR/meta.md
     echo "- machine: nproc $(nproc); CPU $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'); RAM $(free -g | awk '/^Mem:/ {print $2}') GiB; $(uname -sr)"
     echo "- load average (1, 5, 15 min) before measuring: $LOAD_BEFORE; after: $LOAD_AFTER (other work on the machine skews the times)"
     echo "- DuckDB $DUCKDB_VERSION (Python package), default threads = $(nproc) unless the row says 1 thread; its times include starting Python and importing duckdb (see the import-only row). fundwatch reads a large text file on two threads (line splitting and row conversion) and runs rules, detectors and output on rayon's pool (nproc threads)."
-    echo "- ledgers: $UTF8 ($UTF8_BYTES bytes), $GBK ($GBK_BYTES bytes), $SMALL ($SMALL_BYTES bytes; $SMALL_ROWS rows); page cache warm"
+    echo "- ledgers: $UTF8 ($UTF8_BYTES bytes), $GBK ($GBK_BYTES bytes), $SMALL ($SMALL_BYTES bytes; $SMALL_ROWS rows), $DISTINCT (the same with distinct summaries, $DISTINCT_BYTES bytes); page cache warm"
     echo "- CPU s = user + sys of the run kept; it moves less than wall time when other jobs share the machine (DuckDB's exceeds its wall time: it uses every core)"
     echo "- best of $REPEAT run(s) (at least 3 for the $SMALL_ROWS-row ledger, the reads, the shipped-pack UTF-8 scan, DuckDB's parses and its import-only row); peak = max RSS; 'peak / file size' uses the file the row reads (the UTF-8 ledger for DuckDB)"
     echo "- 'time / DuckDB': reads against DuckDB's parse (count, sum 借方金额), scans against DuckDB's equivalent SQL; 'time / read alone': GBK read against UTF-8 read, scans against the read of the same file"

@@ -204,8 +204,8 @@ def cmd_table(tsv, meta):
                 fmt(r["cpu"]),
                 fmt(r["mb"], 0),
                 fmt(r["mb"] / r["fmb"] if r["fmb"] else None),
-                fmt(r["secs"] / d["secs"] if d else None),
-                fmt(r["secs"] / rd["secs"] if rd else None),
+                fmt(r["secs"] / d["secs"] if d and d["secs"] > 0 else None),
+                fmt(r["secs"] / rd["secs"] if rd and rd["secs"] > 0 else None),
             )
         )
     print("\n".join(out))
@@ -222,7 +222,9 @@ def load_tsv(tsv):
 def cmd_targets(tsv):
     """The issue's targets, each with the measured ratio and met / missed."""
     r = load_tsv(tsv)
-    t = lambda k: r[k]["secs"]
+    # A run too short for /usr/bin/time's 10 ms resolution counts as 10 ms, so a tiny
+    # ROWS still gives a table (its ratios mean little).
+    t = lambda k: max(r[k]["secs"], 0.01)
     out = ["### Targets", "", "| target | measured | |", "| --- | --- | --- |"]
 
     def row(name, value, ok, extra=""):
