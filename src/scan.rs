@@ -388,10 +388,11 @@ pub fn scan(
 /// reading: findings are sorted by unit, file, sheet and line, and detectors see each
 /// unit's rows in date order.
 ///
-/// Row numbers, not rows, are sorted: a counting sort by unit keeps each unit's rows in
-/// file order, which is their date order in most exports (a unit's rows are sorted only
-/// when they are not); the rows are then moved once, into a new table. Sorting the
-/// 72-byte rows themselves moved each of them about twenty times.
+/// When every unit's rows come in date order (most exports, also a federation's that
+/// interleaves its unions), a counting sort of row numbers by unit keeps that order and
+/// the rows are moved once, into a new table; sorting the 72-byte rows moved each of them
+/// about twenty times. Otherwise (an export ordered by account) the rows are sorted in
+/// place, in parallel.
 fn group_rows_by_unit(file: &mut LedgerFile) {
     let key = |r: &crate::ledger::Row| (r.date, r.sheet, r.line);
     let rows = &file.rows;
@@ -424,6 +425,13 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
         seen.in_order &= seen.last <= key(row);
         seen.last = key(row);
     }
+    if !units.iter().all(|unit| unit.in_order) {
+        // Some unit needs sorting anyway (an export ordered by account, as 明细账 are):
+        // the rows are sorted in place, in parallel (no two rows share a sheet and line,
+        // so the unstable sort is deterministic).
+        file.rows.par_sort_unstable_by_key(|r| (r.unit, key(r)));
+        return;
+    }
     // Where each unit's row numbers start, units in symbol order (the grouping's order).
     let mut by_sym: Vec<usize> = (0..units.len()).collect();
     by_sym.sort_unstable_by_key(|&u| units[u].unit);
@@ -439,20 +447,6 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
         order[next[u]] = at as u32;
         next[u] += 1;
     }
-    // The units whose rows were not in order are sorted by date, sheet and line (no two
-    // rows share a sheet and line, so the unstable sort is deterministic).
-    let mut segments: Vec<&mut [u32]> = Vec::new();
-    let mut rest = order.as_mut_slice();
-    for &u in &by_sym {
-        let (segment, tail) = rest.split_at_mut(units[u].rows);
-        rest = tail;
-        if !units[u].in_order {
-            segments.push(segment);
-        }
-    }
-    segments.into_par_iter().for_each(|segment| {
-        segment.sort_unstable_by_key(|&at| key(&rows[at as usize]));
-    });
     let grouped: Vec<crate::ledger::Row> = order
         .par_iter()
         .map(|&at| rows[at as usize].clone())
