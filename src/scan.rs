@@ -767,8 +767,8 @@ mod tests {
     }
 
     /// Grouping by unit gives what one sort by (unit, date, sheet, line) gives, whether
-    /// each unit's rows come in date order (only the counting sort) or not (each unit
-    /// sorted too).
+    /// each unit's rows come in date order (the counting sort and one move) or not (the
+    /// rows sorted in place).
     #[test]
     fn rows_grouped_by_unit_are_rows_sorted_by_unit_and_date() {
         let key = |r: &crate::ledger::Row| (r.unit, r.date, r.sheet, r.line);
