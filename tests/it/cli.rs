@@ -307,3 +307,59 @@ fn a_large_ledger_reads_and_scans_like_small_ones() {
         parts_keys.len()
     );
 }
+
+/// `outlier` with `compare = "peers"` through the CLI: a union that always pays about
+/// 5,000 on an account where its peers pay about 1,000 is flagged against the peers, and
+/// not against its own typical amount (`compare = "unit"`).
+#[test]
+fn outliers_against_peer_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = "日期,凭证号,摘要,科目编码,科目名称,借方金额,贷方金额,往来单位,经办人,部门,附件数,单位名称\n";
+    let ledger = |unit: &str, rows: usize, base: u32| {
+        let mut text = header.to_string();
+        for i in 0..rows {
+            text.push_str(&format!(
+                "2024-03-{:02},记-{},职工文体活动用品,50102,文体活动支出,{}.00,,市体育用品公司,张伟,工会办,1,{unit}\n",
+                i + 1,
+                i + 1,
+                base + 10 * i as u32
+            ));
+        }
+        text
+    };
+    std::fs::write(dir.path().join("a.csv"), ledger("甲工会", 20, 1000)).unwrap();
+    std::fs::write(dir.path().join("b.csv"), ledger("乙工会", 11, 5000)).unwrap();
+    let shipped =
+        std::fs::read_to_string(crate::root().join("rules/patterns/outlier.toml")).unwrap();
+    let flagged_units = |compare: &str| {
+        let rule = shipped
+            .replacen("compare = \"unit\"", &format!("compare = \"{compare}\""), 1)
+            .replacen("id = \"PAT-011\"", "id = \"PEER-001\"", 1);
+        assert!(rule.contains("PEER-001") && rule.contains(compare));
+        std::fs::create_dir_all(dir.path().join(compare)).unwrap();
+        std::fs::write(dir.path().join(compare).join("outlier.toml"), rule).unwrap();
+        let out = run_in(
+            dir.path(),
+            &[
+                "scan",
+                "--no-default-rules",
+                "--rules",
+                compare,
+                "--format",
+                "json",
+                "a.csv",
+                "b.csv",
+            ],
+        );
+        let mut units: Vec<String> = json(&out)["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["unit"].as_str().unwrap().to_string())
+            .collect();
+        units.dedup();
+        (units, json(&out)["findings"].as_array().unwrap().len())
+    };
+    assert_eq!(flagged_units("unit"), (vec![], 0));
+    assert_eq!(flagged_units("peers"), (vec!["乙工会".to_string()], 11));
+}
