@@ -75,7 +75,8 @@ pub fn scan_rows(rules: &RuleSet, file: &LedgerFile) -> Vec<Finding> {
 }
 
 /// One pass over the rows of `file`: row findings, and for each rule (in the order of
-/// `rules.rules`; empty for row rules) the set of its candidate rows. Keyword hits are
+/// `rules.rules`; empty for row rules and for rules that take another's candidates, see
+/// [`RuleSet::candidate_sources`]) the set of its candidate rows. Keyword hits are
 /// computed once per distinct string and shared by all rules.
 ///
 /// A large file is cut into one block of rows per worker thread, scanned in parallel,
@@ -107,11 +108,6 @@ pub fn scan_file(rules: &RuleSet, file: &LedgerFile) -> (Vec<Finding>, Vec<RowSe
         findings.append(&mut block_findings);
         for (all, part) in candidates.iter_mut().zip(block_candidates) {
             all.words.extend_from_slice(&part.words);
-        }
-    }
-    for (rule_idx, &other) in index.candidates_of.iter().enumerate() {
-        if other != rule_idx {
-            candidates[rule_idx] = candidates[other].clone();
         }
     }
     (findings, candidates)
@@ -178,15 +174,15 @@ impl RowSet {
 /// rows contain no keyword, so most keyword rules are never tried on them. A filter
 /// only: the rule's scope and [`Rule::check_admitted`] still decide.
 ///
-/// A detector rule that selects the same rows as an earlier one ([`Rule::selects_as`]) is
-/// not tried at all: it takes that rule's candidates.
+/// A detector rule that takes another's candidates ([`RuleSet::candidate_sources`]) is
+/// not tried at all; its candidate set stays empty.
 struct RuleIndex {
     /// Rules tried on every row.
     always: Vec<usize>,
     /// Keyword id → rules that need it or one of its siblings.
     by_keyword: Vec<Vec<usize>>,
     /// Rule → the rule whose candidates it takes (itself when it is tried).
-    candidates_of: Vec<usize>,
+    sources: Vec<usize>,
 }
 
 impl RuleIndex {
@@ -194,18 +190,10 @@ impl RuleIndex {
         let mut index = RuleIndex {
             always: Vec::new(),
             by_keyword: vec![Vec::new(); rules.keywords.keywords.len()],
-            candidates_of: (0..rules.rules.len()).collect(),
+            sources: rules.candidate_sources(),
         };
         for (rule_idx, rule) in rules.rules.iter().enumerate() {
-            let tried_before = (0..rule_idx).find(|&other| {
-                let earlier = &rules.rules[other];
-                index.candidates_of[other] == other
-                    && rule.detector.is_some()
-                    && earlier.detector.is_some()
-                    && earlier.selects_as(rule)
-            });
-            if let Some(other) = tried_before {
-                index.candidates_of[rule_idx] = other;
+            if index.sources[rule_idx] != rule_idx {
                 continue;
             }
             let needed = rule.keywords.iter().find(|cond| {
@@ -268,7 +256,7 @@ fn scan_block(
         .iter()
         .enumerate()
         .map(|(rule_idx, rule)| match rule.detector {
-            Some(_) if index.candidates_of[rule_idx] == rule_idx => RowSet::for_rows(rows.len()),
+            Some(_) if index.sources[rule_idx] == rule_idx => RowSet::for_rows(rows.len()),
             _ => RowSet::default(),
         })
         .collect();
@@ -602,7 +590,8 @@ fn merge_notes(mut notes: Vec<Note>) -> Vec<Note> {
 
 /// Runs every detector rule: rules in parallel, the largest first, and the units of a rule
 /// in parallel too; the outputs keep unit order.
-/// `candidates[file][rule]` are the candidate rows [`scan_file`] found.
+/// `candidates[file][rule]` are the candidate rows [`scan_file`] found (none for a rule
+/// that takes another's, see [`RuleSet::candidate_sources`]).
 pub fn run_detectors(
     rules: &RuleSet,
     files: &[LedgerFile],
@@ -625,11 +614,13 @@ pub fn run_detectors(
     );
     // Rules with the most candidates first, so that a long rule does not start last and
     // run alone. Their order does not matter otherwise: findings are sorted afterwards.
+    // `idx` is where a rule's candidates are: its own set or the one it shares.
+    let sources = rules.candidate_sources();
     let mut order: Vec<(usize, &Rule, &crate::detector::Detector)> = rules
         .rules
         .iter()
         .enumerate()
-        .filter_map(|(idx, rule)| rule.detector.as_ref().map(|d| (idx, rule, d)))
+        .filter_map(|(idx, rule)| rule.detector.as_ref().map(|d| (sources[idx], rule, d)))
         .collect();
     order.sort_by_cached_key(|&(idx, _, _)| {
         std::cmp::Reverse(
@@ -705,8 +696,8 @@ mod tests {
     #[test]
     fn shared_candidates_are_each_rules_own() {
         let rules = crate::rule::load_rules(&[], false, &[]).expect("shipped pack");
-        let index = super::RuleIndex::new(&rules);
-        let shared = (index.candidates_of.iter().enumerate())
+        let sources = rules.candidate_sources();
+        let shared = (sources.iter().enumerate())
             .filter(|&(rule, &of)| rule != of)
             .count();
         assert!(shared >= 5, "only {shared} rules share candidates");
@@ -718,10 +709,11 @@ mod tests {
             let file = sample_ledger(name);
             let (_, candidates) = super::scan_file(&rules, &file);
             let mut hits = crate::rule::keywords::HitCache::new(&rules.keywords, &file);
-            for (rule, set) in rules.rules.iter().zip(&candidates) {
+            for (idx, rule) in rules.rules.iter().enumerate() {
                 if rule.detector.is_none() {
                     continue;
                 }
+                let set = &candidates[sources[idx]];
                 let want: Vec<usize> = (0..file.rows.len())
                     .filter(|&i| rule.check(&file.rows[i], &file, &mut hits).is_some())
                     .collect();

@@ -33,6 +33,26 @@ pub struct RuleSet {
 }
 
 impl RuleSet {
+    /// Per rule, the rule whose candidate rows it takes: an earlier detector rule that
+    /// selects the same rows ([`Rule::selects_as`]; nine shipped rules take every expense
+    /// line and nothing else), else itself. The scan tries only the rules that are their
+    /// own source.
+    pub fn candidate_sources(&self) -> Vec<usize> {
+        let mut sources: Vec<usize> = (0..self.rules.len()).collect();
+        for (idx, rule) in self.rules.iter().enumerate() {
+            if rule.detector.is_none() {
+                continue;
+            }
+            if let Some(earlier) = (0..idx).find(|&other| {
+                let earlier = &self.rules[other];
+                sources[other] == other && earlier.detector.is_some() && earlier.selects_as(rule)
+            }) {
+                sources[idx] = earlier;
+            }
+        }
+        sources
+    }
+
     pub fn get(&self, id: &str) -> Option<&Rule> {
         self.rules
             .iter()
