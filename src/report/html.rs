@@ -87,7 +87,8 @@ struct PageData<'a> {
     shown: &'a str,
     summary: &'a Summary,
     units: Vec<UnitData<'a>>,
-    findings: &'a [Finding],
+    /// The findings the page lists ([`html_findings::listed`]); `data-i` indexes them.
+    findings: &'a [&'a Finding],
 }
 
 #[derive(Serialize)]
@@ -103,6 +104,7 @@ struct UnitData<'a> {
 /// Renders the whole page.
 pub fn render(ctx: &ReportContext, figs: &Figures) -> String {
     let t = Text::get(ctx.lang);
+    let listed = super::html_findings::listed(&ctx.outcome.findings);
     let data = PageData {
         lang: ctx.lang,
         shown: t.shown,
@@ -119,7 +121,7 @@ pub fn render(ctx: &ReportContext, figs: &Figures) -> String {
                 expense_amount: crate::ledger::value::fen_to_decimal(u.expense_fen),
             })
             .collect(),
-        findings: &ctx.outcome.findings,
+        findings: &listed,
     };
     let csp = format!(
         "default-src 'none'; style-src {}; script-src {}; img-src 'none'; font-src 'none'; \
@@ -146,7 +148,7 @@ pub fn render(ctx: &ReportContext, figs: &Figures) -> String {
     sections::ranking(&mut h, figs, t);
     sections::charts(&mut h, figs, t);
     sections::rules(&mut h, ctx, t);
-    sections::findings(&mut h, ctx, figs, t);
+    sections::findings(&mut h, ctx, figs, &listed, t);
     sections::drafts(&mut h, figs, t);
     sections::quality(&mut h, ctx, figs, t);
     sections::provenance(&mut h, ctx, t);

@@ -41,8 +41,47 @@ pub(super) fn where_text(f: &Finding) -> String {
     }
 }
 
-pub fn findings(h: &mut String, ctx: &ReportContext, figs: &Figures, t: &Text) {
+/// Findings listed per unit and rule at most, and on the page at most: a large scan's
+/// page would otherwise run to hundreds of megabytes (44,000 findings of a
+/// million-row ledger made 107 MB) and a browser hardly opens it. findings.xlsx and the
+/// JSON/CSV outputs keep every finding.
+pub const LISTED_PER_UNIT_RULE: usize = 200;
+pub const LISTED_ON_PAGE: usize = 10_000;
+
+/// The findings report.html lists, in the findings' order: each unit's first
+/// [`LISTED_PER_UNIT_RULE`] of each rule, and of those at most [`LISTED_ON_PAGE`], the
+/// most severe first (of equal severity, the first in the findings' order). Drafts count
+/// like the others, though the table leaves them out (the page lists them apart).
+pub fn listed(findings: &[Finding]) -> Vec<&Finding> {
+    let mut seen: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    let mut kept: Vec<usize> = (0..findings.len())
+        .filter(|&i| {
+            let f = &findings[i];
+            let n = seen.entry((&*f.unit, &*f.rule_id)).or_insert(0);
+            *n += 1;
+            *n <= LISTED_PER_UNIT_RULE
+        })
+        .collect();
+    if kept.len() > LISTED_ON_PAGE {
+        kept.sort_by_key(|&i| (std::cmp::Reverse(findings[i].severity), i));
+        kept.truncate(LISTED_ON_PAGE);
+        kept.sort_unstable();
+    }
+    kept.into_iter().map(|i| &findings[i]).collect()
+}
+
+pub fn findings(
+    h: &mut String,
+    ctx: &ReportContext,
+    figs: &Figures,
+    listed: &[&Finding],
+    t: &Text,
+) {
     section_start(h, "findings", t.sec_findings);
+    let shown = listed
+        .iter()
+        .filter(|f| f.status != crate::rule::Status::Draft)
+        .count();
     h.push_str("<div class=\"controls\">");
     let _ = write!(
         h,
@@ -74,8 +113,17 @@ pub fn findings(h: &mut String, ctx: &ReportContext, figs: &Figures, t: &Text) {
         "<button type=\"button\" id=\"f-reset\">{}</button><span id=\"f-count\">{} {n} / {n}</span></div>",
         escape(t.reset),
         escape(t.shown),
-        n = figs.active.len()
+        n = shown
     );
+    if shown < figs.active.len() {
+        let note = t
+            .findings_capped
+            .replace("{cap}", &LISTED_PER_UNIT_RULE.to_string())
+            .replace("{page}", &LISTED_ON_PAGE.to_string())
+            .replace("{total}", &figs.active.len().to_string())
+            .replace("{listed}", &shown.to_string());
+        let _ = writeln!(h, "<p class=\"note\" id=\"f-capped\">{}</p>", escape(&note));
+    }
     let cols = [
         ("sev", t.severity, ""),
         ("rule", t.rule, ""),
@@ -99,7 +147,7 @@ pub fn findings(h: &mut String, ctx: &ReportContext, figs: &Figures, t: &Text) {
         );
     }
     h.push_str("</tr></thead>\n");
-    for (i, f) in ctx.outcome.findings.iter().enumerate() {
+    for (i, f) in listed.iter().enumerate() {
         if f.status == crate::rule::Status::Draft {
             continue;
         }

@@ -86,6 +86,9 @@ pub struct Text {
     pub shown: &'static str,
     pub expand: &'static str,
     pub no_findings: &'static str,
+    /// Shown when the page lists fewer findings than there are: `{cap}`, `{page}`,
+    /// `{total}` and `{listed}` are filled in.
+    pub findings_capped: &'static str,
     pub drafts_intro: &'static str,
     // Data quality.
     pub dialect: &'static str,
@@ -223,6 +226,7 @@ pub const ZH: Text = Text {
     shown: "显示",
     expand: "展开/收起",
     no_findings: "没有符合条件的发现。",
+    findings_capped: "共 {total} 条发现，本页列出 {listed} 条：每个单位的每条规则最多列出 {cap} 条（按账页顺序），全页最多 {page} 条（严重程度高的优先）。完整清单见同一目录的 findings.xlsx，或用 --format jsonl / csv 输出。",
     drafts_intro: "以下发现来自状态为草稿（draft）的规则，仅供试运行参考，不计入上面的统计，也不影响检查结果。",
     dialect: "格式",
     encoding: "编码",
@@ -324,6 +328,7 @@ pub const EN: Text = Text {
     shown: "Shown",
     expand: "Expand/collapse",
     no_findings: "No finding matches.",
+    findings_capped: "{listed} of {total} findings are listed here: at most {cap} per unit and rule (in ledger order) and {page} on the page (most severe first). findings.xlsx in the same folder, or --format jsonl / csv, has them all.",
     drafts_intro: "These findings come from rules whose status is draft. They are shown for trial only, are not counted above and never fail a check.",
     dialect: "Layout",
     encoding: "Encoding",

@@ -118,6 +118,10 @@ fn report_of_sample_data_agrees_with_json() {
     let data = page_data(&html);
     assert_eq!(data["summary"], *summary);
     assert_eq!(data["findings"], doc["findings"]);
+    assert!(
+        !html.contains("f-capped"),
+        "every finding listed, no limit named"
+    );
     assert!(html.contains(&format!(
         r#"id="fig-findings"><div class="label">发现问题</div><div class="value">{}</div>"#,
         n("findings")
@@ -410,4 +414,110 @@ fn unwritable_report_directory_is_an_error() {
         "{}",
         stderr(&out)
     );
+}
+
+/// A large scan's page lists each unit's first 200 findings of each rule (so it stays a
+/// page a browser opens) and says how many it left out; the JSON keeps them all.
+#[test]
+fn report_page_lists_at_most_200_findings_per_unit_and_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("购物卡.csv");
+    let mut csv = String::from("日期,凭证号,摘要,科目名称,借方金额,贷方金额,往来单位,单位名称\n");
+    for i in 0..250 {
+        let day = 1 + i % 28;
+        csv.push_str(&format!(
+            "2023-03-{day:02},记-{n},购买购物卡发放职工,职工活动支出/会员活动支出,{amount}.00,,某商场,甲工会\n",
+            n = i + 1,
+            amount = 300 + i
+        ));
+    }
+    for i in 0..3 {
+        csv.push_str(&format!(
+            "2023-04-0{d},记-{n},购买购物卡发放职工,职工活动支出/会员活动支出,{amount}.00,,某商场,乙工会\n",
+            d = i + 1,
+            n = i + 1,
+            amount = 700 + i
+        ));
+    }
+    std::fs::write(&ledger, csv).unwrap();
+    let (doc, report) = scan_with_report(&[ledger.to_str().unwrap()], &[]);
+    let html = read(report.path().join("report").join("report.html"));
+
+    let per_key = |list: &[Value]| {
+        let mut counts = std::collections::BTreeMap::new();
+        for f in list {
+            let key = (
+                f["unit"].as_str().unwrap().to_string(),
+                f["rule_id"].as_str().unwrap().to_string(),
+            );
+            *counts.entry(key).or_insert(0usize) += 1;
+        }
+        counts
+    };
+    let all = per_key(doc["findings"].as_array().unwrap());
+    let listed = per_key(page_data(&html)["findings"].as_array().unwrap());
+    assert!(
+        all.values().any(|&n| n == 250),
+        "one rule flags all 250 rows of 甲工会: {all:?}"
+    );
+    assert!(all.values().any(|&n| n == 3), "{all:?}");
+    let want: std::collections::BTreeMap<_, _> =
+        all.iter().map(|(k, &n)| (k.clone(), n.min(200))).collect();
+    assert_eq!(listed, want);
+    let (total, shown) = (all.values().sum::<usize>(), want.values().sum::<usize>());
+    assert!(shown < total);
+    assert_eq!(html.matches("<tbody class=\"f\"").count(), shown);
+    assert!(html.contains(&format!("共 {total} 条发现，本页列出 {shown} 条")));
+    assert!(html.contains(&format!(
+        r#"<span id="f-count">显示 {shown} / {shown}</span>"#
+    )));
+}
+
+/// Past 10,000 findings the page lists 10,000, the most severe first.
+#[test]
+fn report_page_lists_at_most_10000_findings_most_severe_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("many.csv");
+    let mut csv = String::from("日期,凭证号,摘要,科目名称,借方金额,贷方金额,往来单位,单位名称\n");
+    // 120 units with 100 gift-card rows each: 12,000 findings of one rule, none over the
+    // per-unit limit.
+    for unit in 0..120 {
+        for i in 0..100 {
+            csv.push_str(&format!(
+                "2023-03-{day:02},记-{n},购买购物卡发放职工,职工活动支出/会员活动支出,{amount}.00,,某商场,第{unit:03}工会\n",
+                day = 1 + i % 28,
+                n = i + 1,
+                amount = 300 + i
+            ));
+        }
+    }
+    std::fs::write(&ledger, csv).unwrap();
+    let (doc, report) = scan_with_report(&[ledger.to_str().unwrap()], &[]);
+    let html = read(report.path().join("report").join("report.html"));
+    let all = doc["findings"].as_array().unwrap();
+    let listed = page_data(&html)["findings"].as_array().unwrap().clone();
+    assert!(all.len() > 12_000, "{}", all.len());
+    assert_eq!(listed.len(), 10_000);
+    // Listed in the findings' order, and none left out is more severe than one listed.
+    let at: std::collections::HashMap<&str, usize> = (all.iter().enumerate())
+        .map(|(i, f)| (f["fingerprint"].as_str().unwrap(), i))
+        .collect();
+    let positions: Vec<usize> = (listed.iter())
+        .map(|f| at[f["fingerprint"].as_str().unwrap()])
+        .collect();
+    assert!(positions.is_sorted());
+    let rank = |f: &Value| {
+        ["info", "low", "medium", "high", "critical"]
+            .iter()
+            .position(|s| f["severity"] == *s)
+            .unwrap()
+    };
+    let least_listed = listed.iter().map(rank).min().unwrap();
+    let most_left_out = (0..all.len())
+        .filter(|i| positions.binary_search(i).is_err())
+        .map(|i| rank(&all[i]))
+        .max()
+        .unwrap();
+    assert!(most_left_out <= least_listed);
+    assert!(html.contains(&format!("共 {} 条发现，本页列出 10000 条", all.len())));
 }
