@@ -377,10 +377,10 @@ pub fn scan(
 /// unit's rows in date order.
 ///
 /// When every unit's rows come in date order (most exports, also a federation's that
-/// interleaves its unions), a counting sort of row numbers by unit keeps that order and
-/// the rows are moved once, into a new table; sorting the 72-byte rows moved each of them
-/// about twenty times. Otherwise (an export ordered by account) the rows are sorted in
-/// place, in parallel.
+/// interleaves its unions), the rows are moved once, into a new table, each to the next
+/// place of its unit (a counting sort, which keeps that order); sorting the 72-byte rows
+/// moved each of them about twenty times. Otherwise (an export ordered by account) the
+/// rows are sorted in place, in parallel.
 fn group_rows_by_unit(file: &mut LedgerFile) {
     let key = |r: &crate::ledger::Row| (r.date, r.sheet, r.line);
     let rows = &file.rows;
@@ -388,10 +388,9 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
         return;
     }
     // Units numbered densely as they appear (a file has few units and may have millions
-    // of strings), with their row counts and whether their rows come in order.
+    // of strings), and whether their rows come in order.
     struct Seen {
         unit: crate::ledger::Sym,
-        rows: usize,
         in_order: bool,
         last: (chrono::NaiveDate, u16, u32),
     }
@@ -403,13 +402,11 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
             *slot = units.len() as u32;
             units.push(Seen {
                 unit: row.unit,
-                rows: 0,
                 in_order: true,
                 last: key(row),
             });
         }
         let seen = &mut units[*slot as usize];
-        seen.rows += 1;
         seen.in_order &= seen.last <= key(row);
         seen.last = key(row);
     }
@@ -420,25 +417,51 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
         file.rows.par_sort_unstable_by_key(|r| (r.unit, key(r)));
         return;
     }
-    // Where each unit's row numbers start, units in symbol order (the grouping's order).
+    // Rows are moved by scattering: each worker reads its part of the table in order and
+    // writes each row to the next free place of its unit. The reads are sequential and
+    // the writes go to one sequential stream per unit; gathering (reading the rows in
+    // grouped order) touched a new page for nearly every row of a file that interleaves
+    // its units. Each part's rows of a unit go after the earlier parts' rows of it, so
+    // the order within a unit is the file's.
+    let parts = rayon::current_num_threads().clamp(1, 16);
+    let part_len = rows.len().div_ceil(parts).max(1);
+    let counts: Vec<Vec<usize>> = rows
+        .par_chunks(part_len)
+        .map(|part| {
+            let mut count = vec![0usize; units.len()];
+            for row in part {
+                count[dense[row.unit.0 as usize] as usize] += 1;
+            }
+            count
+        })
+        .collect();
     let mut by_sym: Vec<usize> = (0..units.len()).collect();
     by_sym.sort_unstable_by_key(|&u| units[u].unit);
-    let mut next = vec![0usize; units.len()];
-    let mut start = 0;
-    for &u in &by_sym {
-        next[u] = start;
-        start += units[u].rows;
-    }
-    let mut order = vec![0u32; rows.len()];
-    for (at, row) in rows.iter().enumerate() {
-        let u = dense[row.unit.0 as usize] as usize;
-        order[next[u]] = at as u32;
-        next[u] += 1;
-    }
-    let grouped: Vec<crate::ledger::Row> = order
-        .par_iter()
-        .map(|&at| rows[at as usize].clone())
+    let mut grouped: Vec<crate::ledger::Row> =
+        rayon::iter::repeat_n(rows[0].clone(), rows.len()).collect();
+    // Each part's place for each unit: units in symbol order, parts in order within one.
+    let mut places: Vec<Vec<&mut [crate::ledger::Row]>> = counts
+        .iter()
+        .map(|_| (0..units.len()).map(|_| Default::default()).collect())
         .collect();
+    let mut rest = grouped.as_mut_slice();
+    for &u in &by_sym {
+        for (part, count) in counts.iter().enumerate() {
+            let (place, tail) = rest.split_at_mut(count[u]);
+            places[part][u] = place;
+            rest = tail;
+        }
+    }
+    rows.par_chunks(part_len)
+        .zip(places.into_par_iter())
+        .for_each(|(part, mut places)| {
+            let mut next = vec![0usize; places.len()];
+            for row in part {
+                let u = dense[row.unit.0 as usize] as usize;
+                places[u][next[u]] = row.clone();
+                next[u] += 1;
+            }
+        });
     file.rows = grouped;
 }
 
