@@ -249,9 +249,18 @@ def cmd_targets(tsv):
     row("linear in rows (10× rows → ≤ ~10× time)", f"{x:.2f}× time for 10× rows", x <= 11)
     total = t("scan_r100") / t("scan_r10")
     d10, d100 = t("scan_r10") - t("read_utf8"), t("scan_r100") - t("read_utf8")
-    marginal = d100 / d10 if d10 > 0 else float("inf")
-    row("sub-linear in keyword rules (10 → 100 rules)", f"{total:.2f}× total time; rule part (scan − read) {d10:.2f} s → {d100:.2f} s = {marginal:.1f}×",
-        marginal < 10)
+    noise = 0.05 * t("read_utf8")
+    if d10 <= noise and d100 <= noise:
+        # Both scans took the read's time to within noise (a negative part is a run
+        # faster than the read's best): no rule cost to divide; 10× the rules must then
+        # not add measurably to the total either.
+        row("sub-linear in keyword rules (10 → 100 rules)",
+            f"{total:.2f}× total time; rule part (scan − read) {d10:.2f} s → {d100:.2f} s, within noise (≤ 5% of the read)",
+            total < 1.1)
+    else:
+        marginal = d100 / d10 if d10 > 0 else float("inf")
+        row("sub-linear in keyword rules (10 → 100 rules)", f"{total:.2f}× total time; rule part (scan − read) {d10:.2f} s → {d100:.2f} s = {marginal:.1f}×",
+            marginal < 10)
     print("\n".join(out))
 
 

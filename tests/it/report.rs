@@ -416,31 +416,33 @@ fn unwritable_report_directory_is_an_error() {
     );
 }
 
+/// Scans (with `--report`) a ledger where each `(unit, rows)` buys gift cards `rows`
+/// times, every row flagged by the gift-card rule; returns the JSON and the temp dir.
+fn scan_gift_cards(units: &[(&str, usize)]) -> (Value, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = dir.path().join("购物卡.csv");
+    let mut csv = String::from("日期,凭证号,摘要,科目名称,借方金额,贷方金额,往来单位,单位名称\n");
+    for (unit, rows) in units {
+        for i in 0..*rows {
+            csv.push_str(&format!(
+                "2023-03-{day:02},记-{n},购买购物卡发放职工,职工活动支出/会员活动支出,{amount}.00,,某商场,{unit}\n",
+                day = 1 + i % 28,
+                n = i + 1,
+                amount = 300 + i
+            ));
+        }
+    }
+    std::fs::write(&ledger, csv).unwrap();
+    let (doc, report) = scan_with_report(&[ledger.to_str().unwrap()], &[]);
+    drop(dir);
+    (doc, report)
+}
+
 /// A large scan's page lists each unit's first 200 findings of each rule (so it stays a
 /// page a browser opens) and says how many it left out; the JSON keeps them all.
 #[test]
 fn report_page_lists_at_most_200_findings_per_unit_and_rule() {
-    let dir = tempfile::tempdir().unwrap();
-    let ledger = dir.path().join("购物卡.csv");
-    let mut csv = String::from("日期,凭证号,摘要,科目名称,借方金额,贷方金额,往来单位,单位名称\n");
-    for i in 0..250 {
-        let day = 1 + i % 28;
-        csv.push_str(&format!(
-            "2023-03-{day:02},记-{n},购买购物卡发放职工,职工活动支出/会员活动支出,{amount}.00,,某商场,甲工会\n",
-            n = i + 1,
-            amount = 300 + i
-        ));
-    }
-    for i in 0..3 {
-        csv.push_str(&format!(
-            "2023-04-0{d},记-{n},购买购物卡发放职工,职工活动支出/会员活动支出,{amount}.00,,某商场,乙工会\n",
-            d = i + 1,
-            n = i + 1,
-            amount = 700 + i
-        ));
-    }
-    std::fs::write(&ledger, csv).unwrap();
-    let (doc, report) = scan_with_report(&[ledger.to_str().unwrap()], &[]);
+    let (doc, report) = scan_gift_cards(&[("甲工会", 250), ("乙工会", 3)]);
     let html = read(report.path().join("report").join("report.html"));
 
     let per_key = |list: &[Value]| {
@@ -476,23 +478,11 @@ fn report_page_lists_at_most_200_findings_per_unit_and_rule() {
 /// Past 10,000 findings the page lists 10,000, the most severe first.
 #[test]
 fn report_page_lists_at_most_10000_findings_most_severe_first() {
-    let dir = tempfile::tempdir().unwrap();
-    let ledger = dir.path().join("many.csv");
-    let mut csv = String::from("日期,凭证号,摘要,科目名称,借方金额,贷方金额,往来单位,单位名称\n");
     // 120 units with 100 gift-card rows each: 12,000 findings of one rule, none over the
     // per-unit limit.
-    for unit in 0..120 {
-        for i in 0..100 {
-            csv.push_str(&format!(
-                "2023-03-{day:02},记-{n},购买购物卡发放职工,职工活动支出/会员活动支出,{amount}.00,,某商场,第{unit:03}工会\n",
-                day = 1 + i % 28,
-                n = i + 1,
-                amount = 300 + i
-            ));
-        }
-    }
-    std::fs::write(&ledger, csv).unwrap();
-    let (doc, report) = scan_with_report(&[ledger.to_str().unwrap()], &[]);
+    let units: Vec<(String, usize)> = (0..120).map(|u| (format!("第{u:03}工会"), 100)).collect();
+    let units: Vec<(&str, usize)> = units.iter().map(|(u, n)| (u.as_str(), *n)).collect();
+    let (doc, report) = scan_gift_cards(&units);
     let html = read(report.path().join("report").join("report.html"));
     let all = doc["findings"].as_array().unwrap();
     let listed = page_data(&html)["findings"].as_array().unwrap().clone();
