@@ -43,15 +43,15 @@ pub(super) fn where_text(f: &Finding) -> String {
 
 /// Findings listed per unit and rule at most, and on the page at most: a large scan's
 /// page would otherwise run to hundreds of megabytes (44,000 findings of a
-/// million-row ledger made 107 MB) and a browser hardly opens it. findings.xlsx and the
+/// million-row ledger made 175 MB) and a browser hardly opens it. findings.xlsx and the
 /// JSON/CSV outputs keep every finding.
 pub const LISTED_PER_UNIT_RULE: usize = 200;
 pub const LISTED_ON_PAGE: usize = 10_000;
 
 /// The findings report.html lists, in the findings' order: each unit's first
-/// [`LISTED_PER_UNIT_RULE`] of each rule, and of those at most [`LISTED_ON_PAGE`], the
-/// most severe first (of equal severity, the first in the findings' order). Drafts count
-/// like the others, though the table leaves them out (the page lists them apart).
+/// [`LISTED_PER_UNIT_RULE`] of each rule, and of those at most [`LISTED_ON_PAGE`]: active
+/// findings before drafts, the most severe first, then the first in the findings' order.
+/// The table leaves drafts out (the page lists them apart, from the figures).
 pub fn listed(findings: &[Finding]) -> Vec<&Finding> {
     let mut seen: std::collections::HashMap<(&str, &str), usize> = Default::default();
     let mut kept: Vec<usize> = (0..findings.len())
@@ -63,7 +63,11 @@ pub fn listed(findings: &[Finding]) -> Vec<&Finding> {
         })
         .collect();
     if kept.len() > LISTED_ON_PAGE {
-        kept.sort_by_key(|&i| (std::cmp::Reverse(findings[i].severity), i));
+        let f = |i: usize| &findings[i];
+        kept.sort_by_key(|&i| {
+            let draft = f(i).status == crate::rule::Status::Draft;
+            (draft, std::cmp::Reverse(f(i).severity), i)
+        });
         kept.truncate(LISTED_ON_PAGE);
         kept.sort_unstable();
     }

@@ -417,8 +417,9 @@ fn unwritable_report_directory_is_an_error() {
 }
 
 /// Scans (with `--report`) a ledger where each `(unit, rows)` buys gift cards `rows`
-/// times, every row flagged by the gift-card rule; returns the JSON and the temp dir.
-fn scan_gift_cards(units: &[(&str, usize)]) -> (Value, tempfile::TempDir) {
+/// times, every row flagged by the gift-card rule (`extra`: more arguments); returns the
+/// JSON and the temp dir.
+fn scan_gift_cards(units: &[(&str, usize)], extra: &[&str]) -> (Value, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let ledger = dir.path().join("购物卡.csv");
     let mut csv = String::from("日期,凭证号,摘要,科目名称,借方金额,贷方金额,往来单位,单位名称\n");
@@ -433,7 +434,7 @@ fn scan_gift_cards(units: &[(&str, usize)]) -> (Value, tempfile::TempDir) {
         }
     }
     std::fs::write(&ledger, csv).unwrap();
-    let (doc, report) = scan_with_report(&[ledger.to_str().unwrap()], &[]);
+    let (doc, report) = scan_with_report(&[ledger.to_str().unwrap()], extra);
     drop(dir);
     (doc, report)
 }
@@ -442,7 +443,7 @@ fn scan_gift_cards(units: &[(&str, usize)]) -> (Value, tempfile::TempDir) {
 /// page a browser opens) and says how many it left out; the JSON keeps them all.
 #[test]
 fn report_page_lists_at_most_200_findings_per_unit_and_rule() {
-    let (doc, report) = scan_gift_cards(&[("甲工会", 250), ("乙工会", 3)]);
+    let (doc, report) = scan_gift_cards(&[("甲工会", 250), ("乙工会", 3)], &[]);
     let html = read(report.path().join("report").join("report.html"));
 
     let per_key = |list: &[Value]| {
@@ -475,18 +476,29 @@ fn report_page_lists_at_most_200_findings_per_unit_and_rule() {
     )));
 }
 
-/// Past 10,000 findings the page lists 10,000, the most severe first.
+/// Past 10,000 findings the page lists 10,000: active findings before drafts, the most
+/// severe first.
 #[test]
 fn report_page_lists_at_most_10000_findings_most_severe_first() {
     // 120 units with 100 gift-card rows each: 12,000 findings of one rule, none over the
-    // per-unit limit.
+    // per-unit limit, and as many of a critical draft rule.
+    let rules = tempfile::tempdir().unwrap();
+    let draft = std::fs::read_to_string(
+        root().join("rules/negative-list/admin-premises-and-utilities.toml"),
+    )
+    .unwrap()
+    .replace("id = \"NEG-016\"", "id = \"TRY-001\"")
+    .replace("severity = \"medium\"", "severity = \"critical\"")
+    .replace("status = \"active\"", "status = \"draft\"")
+    .replace("any = [", "any = [\"购物卡\", ");
+    std::fs::write(rules.path().join("draft.toml"), draft).unwrap();
     let units: Vec<(String, usize)> = (0..120).map(|u| (format!("第{u:03}工会"), 100)).collect();
     let units: Vec<(&str, usize)> = units.iter().map(|(u, n)| (u.as_str(), *n)).collect();
-    let (doc, report) = scan_gift_cards(&units);
+    let (doc, report) = scan_gift_cards(&units, &["--rules", rules.path().to_str().unwrap()]);
     let html = read(report.path().join("report").join("report.html"));
     let all = doc["findings"].as_array().unwrap();
     let listed = page_data(&html)["findings"].as_array().unwrap().clone();
-    assert!(all.len() > 12_000, "{}", all.len());
+    assert!(all.len() > 24_000, "{}", all.len());
     assert_eq!(listed.len(), 10_000);
     // Listed in the findings' order, and none left out is more severe than one listed.
     let at: std::collections::HashMap<&str, usize> = (all.iter().enumerate())
@@ -502,12 +514,19 @@ fn report_page_lists_at_most_10000_findings_most_severe_first() {
             .position(|s| f["severity"] == *s)
             .unwrap()
     };
+    let draft = |f: &Value| f["status"] == "draft";
+    assert_eq!(all.iter().filter(|f| draft(f)).count(), 12_000);
+    assert!(
+        !listed.iter().any(draft),
+        "active findings come before drafts"
+    );
     let least_listed = listed.iter().map(rank).min().unwrap();
     let most_left_out = (0..all.len())
-        .filter(|i| positions.binary_search(i).is_err())
+        .filter(|i| positions.binary_search(i).is_err() && !draft(&all[*i]))
         .map(|i| rank(&all[i]))
         .max()
         .unwrap();
     assert!(most_left_out <= least_listed);
-    assert!(html.contains(&format!("共 {} 条发现，本页列出 10000 条", all.len())));
+    let active = all.iter().filter(|f| !draft(f)).count();
+    assert!(html.contains(&format!("共 {active} 条发现，本页列出 10000 条")));
 }
