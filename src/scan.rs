@@ -394,9 +394,14 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
         in_order: bool,
         last: (chrono::NaiveDate, u16, u32),
     }
+    // The same pass counts each unit's rows in each part of the table (the parts the
+    // scatter below gives its workers).
+    let parts = rayon::current_num_threads().clamp(1, 16);
+    let part_len = rows.len().div_ceil(parts).max(1);
+    let mut counts: Vec<Vec<usize>> = vec![Vec::new(); rows.len().div_ceil(part_len)];
     let mut dense = vec![u32::MAX; file.strings.len()];
     let mut units: Vec<Seen> = Vec::new();
-    for row in rows {
+    for (at, row) in rows.iter().enumerate() {
         let slot = &mut dense[row.unit.0 as usize];
         if *slot == u32::MAX {
             *slot = units.len() as u32;
@@ -405,10 +410,12 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
                 in_order: true,
                 last: key(row),
             });
+            counts.iter_mut().for_each(|count| count.push(0));
         }
         let seen = &mut units[*slot as usize];
         seen.in_order &= seen.last <= key(row);
         seen.last = key(row);
+        counts[at / part_len][*slot as usize] += 1;
     }
     if !units.iter().all(|unit| unit.in_order) {
         // Some unit needs sorting anyway (an export ordered by account, as 明细账 are):
@@ -423,24 +430,12 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
     // grouped order) touched a new page for nearly every row of a file that interleaves
     // its units. Each part's rows of a unit go after the earlier parts' rows of it, so
     // the order within a unit is the file's.
-    let parts = rayon::current_num_threads().clamp(1, 16);
-    let part_len = rows.len().div_ceil(parts).max(1);
-    let counts: Vec<Vec<usize>> = rows
-        .par_chunks(part_len)
-        .map(|part| {
-            let mut count = vec![0usize; units.len()];
-            for row in part {
-                count[dense[row.unit.0 as usize] as usize] += 1;
-            }
-            count
-        })
-        .collect();
     let mut by_sym: Vec<usize> = (0..units.len()).collect();
     by_sym.sort_unstable_by_key(|&u| units[u].unit);
     let mut grouped: Vec<crate::ledger::Row> =
         rayon::iter::repeat_n(rows[0].clone(), rows.len()).collect();
     // Each part's place for each unit: units in symbol order, parts in order within one.
-    let mut places: Vec<Vec<&mut [crate::ledger::Row]>> = counts
+    let mut places: Vec<Vec<std::slice::IterMut<crate::ledger::Row>>> = counts
         .iter()
         .map(|_| (0..units.len()).map(|_| Default::default()).collect())
         .collect();
@@ -448,18 +443,16 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
     for &u in &by_sym {
         for (part, count) in counts.iter().enumerate() {
             let (place, tail) = rest.split_at_mut(count[u]);
-            places[part][u] = place;
+            places[part][u] = place.iter_mut();
             rest = tail;
         }
     }
     rows.par_chunks(part_len)
         .zip(places.into_par_iter())
         .for_each(|(part, mut places)| {
-            let mut next = vec![0usize; places.len()];
             for row in part {
-                let u = dense[row.unit.0 as usize] as usize;
-                places[u][next[u]] = row.clone();
-                next[u] += 1;
+                let place = places[dense[row.unit.0 as usize] as usize].next();
+                *place.expect("a place was counted for every row") = row.clone();
             }
         });
     file.rows = grouped;

@@ -141,33 +141,11 @@ fn payments_of(
 ) {
     rows.clear();
     payments.clear();
-    let mut keep = |date, lines: &mut dyn Iterator<Item = RowRef>, rows: &mut Vec<RowRef>| {
-        let start = rows.len();
-        rows.extend(lines);
-        let total = rows[start..].iter().map(|&r| ctx.row(r).debit).sum();
-        if total < limit {
-            payments.push(Payment {
-                date,
-                total,
-                start,
-                end: rows.len(),
-            });
-        } else {
-            rows.truncate(start);
-        }
-    };
     let voucher = |r: RowRef| (r.file, ctx.row(r).voucher);
+    // (voucher number within the day, row); a day usually has one voucher per payee.
     let mut order: Vec<(usize, RowRef)> = Vec::new();
     let mut seen: Vec<(u32, crate::ledger::Sym)> = Vec::new();
     for day in group.chunk_by(|&a, &b| ctx.row(a).date == ctx.row(b).date) {
-        let date = ctx.row(day[0]).date;
-        if day.iter().all(|&r| voucher(r) == voucher(day[0])) {
-            // The usual day: one voucher (or one line).
-            keep(date, &mut day.iter().copied(), rows);
-            continue;
-        }
-        // Several vouchers on one day: each voucher's lines together, vouchers in order
-        // of their first line.
         order.clear();
         seen.clear();
         for &r in day {
@@ -178,9 +156,20 @@ fn payments_of(
             });
             order.push((n, r));
         }
+        // Each voucher's lines together, vouchers in order of their first line.
         order.sort_by_key(|&(n, _)| n);
         for same in order.chunk_by(|a, b| a.0 == b.0) {
-            keep(date, &mut same.iter().map(|&(_, r)| r), rows);
+            let total: i64 = same.iter().map(|&(_, r)| ctx.row(r).debit).sum();
+            if total < limit {
+                let start = rows.len();
+                rows.extend(same.iter().map(|&(_, r)| r));
+                payments.push(Payment {
+                    date: ctx.row(same[0].1).date,
+                    total,
+                    start,
+                    end: rows.len(),
+                });
+            }
         }
     }
 }

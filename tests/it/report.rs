@@ -434,9 +434,7 @@ fn scan_gift_cards(units: &[(&str, usize)], extra: &[&str]) -> (Value, tempfile:
         }
     }
     std::fs::write(&ledger, csv).unwrap();
-    let (doc, report) = scan_with_report(&[ledger.to_str().unwrap()], extra);
-    drop(dir);
-    (doc, report)
+    scan_with_report(&[ledger.to_str().unwrap()], extra)
 }
 
 /// A large scan's page lists each unit's first 200 findings of each rule (so it stays a
