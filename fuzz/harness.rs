@@ -75,6 +75,7 @@ pub fn ledger_bytes(data: &[u8]) {
         &[candidates],
         Calendar::builtin(),
         &refs,
+        Vec::new(),
     );
 }
 
@@ -136,6 +137,7 @@ pub fn rule_toml(data: &[u8]) {
         &[candidates],
         Calendar::builtin(),
         &refs,
+        Vec::new(),
     );
 }
 

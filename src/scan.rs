@@ -222,11 +222,16 @@ impl RuleIndex {
         index
     }
 
-    /// The rules to try on `row`, ascending, into `out`.
-    fn rules_for(&self, row: &crate::ledger::Row, hits: &mut HitCache, out: &mut Vec<usize>) {
+    /// The keyword rules to try on `row` (those with one of its keywords in the row's
+    /// summary, payee or account), ascending, into `out`; the rules tried on every row
+    /// are [`ScopeMemo`]'s.
+    fn keyword_rules_for(
+        &self,
+        row: &crate::ledger::Row,
+        hits: &mut HitCache,
+        out: &mut Vec<usize>,
+    ) {
         out.clear();
-        out.extend_from_slice(&self.always);
-        let before = out.len();
         for sym in [row.summary, row.payee, row.account] {
             for &id in hits.hits(sym) {
                 if let Some(list) = self.by_keyword.get(id as usize) {
@@ -234,10 +239,55 @@ impl RuleIndex {
                 }
             }
         }
-        if out.len() > before {
+        if out.len() > 1 {
             out.sort_unstable();
             out.dedup();
         }
+    }
+}
+
+/// Which of the rules tried on every row ([`RuleIndex::always`]) admit a row by scope,
+/// per account and sign of the row: a scope looks at nothing else (the account's path
+/// and class, whether the row is a closing entry, the signs of debit and credit), and a
+/// ledger has few accounts, so each scope is checked once per account and sign instead
+/// of once per row.
+#[derive(Default)]
+struct ScopeMemo {
+    /// (account, sign bits) → the range of its admitted rules in `admitted`.
+    ranges: rustc_hash::FxHashMap<(crate::ledger::Sym, u8), (u32, u32)>,
+    admitted: Vec<usize>,
+}
+
+impl ScopeMemo {
+    /// The rules of `always` whose scope admits `row`, ascending.
+    fn admitted(
+        &mut self,
+        rules: &RuleSet,
+        always: &[usize],
+        row: &crate::ledger::Row,
+        hits: &mut HitCache,
+    ) -> &[usize] {
+        let signs = u8::from(row.closing)
+            | u8::from(row.debit > 0) << 1
+            | u8::from(row.debit < 0) << 2
+            | u8::from(row.credit > 0) << 3;
+        let (start, end) = match self.ranges.get(&(row.account, signs)) {
+            Some(&range) => range,
+            None => {
+                let class = hits.account_class(row.account);
+                let account_hits = hits.hits(row.account);
+                let start = self.admitted.len() as u32;
+                self.admitted.extend(
+                    always
+                        .iter()
+                        .filter(|&&r| rules.rules[r].scope.admits(row, class, account_hits)),
+                );
+                let range = (start, self.admitted.len() as u32);
+                self.ranges.insert((row.account, signs), range);
+                range
+            }
+        };
+        &self.admitted[start as usize..end as usize]
     }
 }
 
@@ -260,23 +310,31 @@ fn scan_block(
             _ => RowSet::default(),
         })
         .collect();
+    let mut memo = ScopeMemo::default();
+    let mut by_keyword: Vec<usize> = Vec::new();
     let mut to_try: Vec<usize> = Vec::new();
-    let mut account_hits: Vec<u32> = Vec::new();
     for (offset, row) in rows.iter().enumerate() {
-        index.rules_for(row, hits, &mut to_try);
-        if to_try.is_empty() {
-            continue;
+        index.keyword_rules_for(row, hits, &mut by_keyword);
+        to_try.clear();
+        to_try.extend_from_slice(memo.admitted(rules, &index.always, row, hits));
+        if !by_keyword.is_empty() {
+            let class = hits.account_class(row.account);
+            let account_hits = hits.hits(row.account);
+            to_try.extend(
+                (by_keyword.iter())
+                    .filter(|&&r| rules.rules[r].scope.admits(row, class, account_hits)),
+            );
         }
-        let class = hits.account_class(row.account);
-        account_hits.clear();
-        account_hits.extend_from_slice(hits.hits(row.account));
         for &rule_idx in &to_try {
             let rule = &rules.rules[rule_idx];
-            if !rule.scope.admits(row, class, &account_hits) {
-                continue;
-            }
-            let Some(ids) = rule.check_admitted(row, file, hits) else {
-                continue;
+            // A rule of scope alone (most detector rules) needs no further check.
+            let ids = if rule.keywords.is_empty() && rule.condition.is_none() {
+                Vec::new()
+            } else {
+                match rule.check_admitted(row, file, hits) {
+                    Some(ids) => ids,
+                    None => continue,
+                }
             };
             if rule.detector.is_some() {
                 candidates[rule_idx].insert(offset);
@@ -344,20 +402,16 @@ pub fn scan(
         outcome.findings.append(&mut findings);
     }
     let started = std::time::Instant::now();
-    let (mut findings, notes) = run_detectors(
+    let row_findings = std::mem::take(&mut outcome.findings);
+    (outcome.findings, outcome.notes) = run_detectors(
         rules,
         &outcome.files,
         &candidates,
         Calendar::builtin(),
         refs,
+        row_findings,
     );
     let detectors = started.elapsed();
-    // Append the shorter list to the longer (order does not matter: sorted below).
-    if findings.len() > outcome.findings.len() {
-        std::mem::swap(&mut findings, &mut outcome.findings);
-    }
-    outcome.findings.append(&mut findings);
-    outcome.notes = notes;
     finding::finalize(&mut outcome.findings);
     tracing::debug!(
         detectors_ms = detectors.as_millis() as u64,
@@ -368,19 +422,21 @@ pub fn scan(
     outcome
 }
 
-/// Puts each unit's rows of `file` together, by date, then sheet and line. Detectors walk
-/// the rows unit by unit; a ledger that interleaves many units (a federation's combined
-/// export) would otherwise have every row access land far from the last one. Each unit
-/// is then one run of rows, already in the detectors' date order when the file has one
-/// sheet (so [`rows_by_unit`]'s sort only checks it). Row order carries no meaning after
-/// reading: findings are sorted by unit, file, sheet and line, and detectors see each
-/// unit's rows in date order.
+/// Puts each unit's rows of `file` together, in date order, in runs of at least
+/// [`GROUP_BLOCK`] rows. Detectors walk the rows unit by unit; a ledger that interleaves
+/// many units (a federation's combined export) would otherwise have every row access land
+/// far from the last one. After this, a unit's rows are a few long runs, in the unit's
+/// date order when read run after run (so [`rows_by_unit`]'s sort only checks it). Row
+/// order carries no meaning after reading: findings are sorted by unit, file, sheet and
+/// line, and detectors see each unit's rows in date order.
 ///
 /// When every unit's rows come in date order (most exports, also a federation's that
-/// interleaves its unions), the rows are moved once, into a new table, each to the next
-/// place of its unit (a counting sort, which keeps that order); sorting the 72-byte rows
-/// moved each of them about twenty times. Otherwise (an export ordered by account) the
-/// rows are sorted in place, in parallel.
+/// interleaves its unions), the rows are distributed in place ([`distribute_in_place`]),
+/// each worker over its part of the table: no second table (moving the rows into a new
+/// one took 720 MB of fresh memory for 10 million rows, and a fresh page costs more than
+/// the move). Otherwise (an export ordered by account), or when units are so many that
+/// their runs would be short, the rows are sorted in place by (unit, date, sheet, line),
+/// in parallel.
 fn group_rows_by_unit(file: &mut LedgerFile) {
     let key = |r: &crate::ledger::Row| (r.date, r.sheet, r.line);
     let rows = &file.rows;
@@ -390,76 +446,85 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
     // Units numbered densely as they appear (a file has few units and may have millions
     // of strings), and whether their rows come in order.
     struct Seen {
-        unit: crate::ledger::Sym,
         in_order: bool,
         last: (chrono::NaiveDate, u16, u32),
     }
-    // The same pass counts each unit's rows in each part of the table (the parts the
-    // scatter below gives its workers).
-    let parts = rayon::current_num_threads().clamp(1, 16);
-    let part_len = rows.len().div_ceil(parts).max(1);
-    let mut counts: Vec<Vec<usize>> = vec![Vec::new(); rows.len().div_ceil(part_len)];
     let mut dense = vec![u32::MAX; file.strings.len()];
     let mut units: Vec<Seen> = Vec::new();
-    for (at, row) in rows.iter().enumerate() {
+    for row in rows {
         let slot = &mut dense[row.unit.0 as usize];
         if *slot == u32::MAX {
             *slot = units.len() as u32;
             units.push(Seen {
-                unit: row.unit,
                 in_order: true,
                 last: key(row),
             });
-            counts.iter_mut().for_each(|count| count.push(0));
         }
         let seen = &mut units[*slot as usize];
         seen.in_order &= seen.last <= key(row);
         seen.last = key(row);
-        counts[at / part_len][*slot as usize] += 1;
     }
-    if !units.iter().all(|unit| unit.in_order) {
-        // Some unit needs sorting anyway (an export ordered by account, as 明细账 are):
-        // the rows are sorted in place, in parallel (no two rows share a sheet and line,
-        // so the unstable sort is deterministic).
+    let parts = rayon::current_num_threads().clamp(1, 16);
+    let part_len = rows.len().div_ceil(parts).max(1);
+    // Each worker stages a block per unit: at most a quarter of its part.
+    let block = (part_len / 4 / units.len()).min(GROUP_BLOCK);
+    if !units.iter().all(|unit| unit.in_order) || block < GROUP_BLOCK_MIN {
+        // Some unit needs sorting anyway (an export ordered by account, as 明细账 are),
+        // or the runs would be too short to matter: the rows are sorted in place, in
+        // parallel (no two rows share a sheet and line, so the unstable sort is
+        // deterministic).
         file.rows.par_sort_unstable_by_key(|r| (r.unit, key(r)));
         return;
     }
-    // Rows are moved by scattering: each worker reads its part of the table in order and
-    // writes each row to the next free place of its unit. The reads are sequential and
-    // the writes go to one sequential stream per unit; gathering (reading the rows in
-    // grouped order) touched a new page for nearly every row of a file that interleaves
-    // its units. Each part's rows of a unit go after the earlier parts' rows of it, so
-    // the order within a unit is the file's.
-    let mut by_sym: Vec<usize> = (0..units.len()).collect();
-    by_sym.sort_unstable_by_key(|&u| units[u].unit);
-    let mut grouped: Vec<crate::ledger::Row> =
-        rayon::iter::repeat_n(rows[0].clone(), rows.len()).collect();
-    // Each part's place for each unit: units in symbol order, parts in order within one.
-    let mut places: Vec<Vec<std::slice::IterMut<crate::ledger::Row>>> = counts
-        .iter()
-        .map(|_| (0..units.len()).map(|_| Default::default()).collect())
-        .collect();
-    let mut rest = grouped.as_mut_slice();
-    for &u in &by_sym {
-        for (part, count) in counts.iter().enumerate() {
-            let (place, tail) = rest.split_at_mut(count[u]);
-            places[part][u] = place.iter_mut();
-            rest = tail;
+    let unit_count = units.len();
+    file.rows
+        .par_chunks_mut(part_len)
+        .for_each(|part| distribute_in_place(part, &dense, unit_count, block));
+}
+
+/// Rows a unit's runs have at least, when grouping moves rows in place (18 KB of rows:
+/// a walk over a unit's rows reads a run sequentially, then jumps).
+const GROUP_BLOCK: usize = 256;
+/// Below this many rows per run, grouping sorts instead.
+const GROUP_BLOCK_MIN: usize = 16;
+
+/// Reorders `rows` in place so that each unit's rows (unit numbers in `dense`, by symbol)
+/// are runs of `block` rows, in the order read, followed at the end by each unit's last
+/// few (fewer than `block`), units in number order. A unit's rows keep their order.
+///
+/// Each unit fills a staging block; a full block is written back over rows already
+/// read: when the `k`-th block fills, at least `k × block` rows have been read, so the
+/// `k`-th block's place, `(k-1) × block .. k × block`, holds only rows already staged or
+/// written. After the last row the staged rest fills the tail exactly. One read and two
+/// writes per row, sequential but for one stream per unit, and `units × block` rows of
+/// extra memory.
+fn distribute_in_place(rows: &mut [crate::ledger::Row], dense: &[u32], units: usize, block: usize) {
+    let mut staged: Vec<Vec<crate::ledger::Row>> = vec![Vec::new(); units];
+    let mut written = 0;
+    for at in 0..rows.len() {
+        let unit = dense[rows[at].unit.0 as usize] as usize;
+        let stage = &mut staged[unit];
+        if stage.capacity() == 0 {
+            stage.reserve_exact(block);
+        }
+        stage.push(rows[at].clone());
+        if stage.len() == block {
+            debug_assert!(written + block <= at + 1);
+            rows[written..written + block].clone_from_slice(stage);
+            stage.clear();
+            written += block;
         }
     }
-    rows.par_chunks(part_len)
-        .zip(places.into_par_iter())
-        .for_each(|(part, mut places)| {
-            for row in part {
-                let place = places[dense[row.unit.0 as usize] as usize].next();
-                *place.expect("a place was counted for every row") = row.clone();
-            }
-        });
-    file.rows = grouped;
+    for stage in staged {
+        rows[written..written + stage.len()].clone_from_slice(&stage);
+        written += stage.len();
+    }
+    debug_assert_eq!(written, rows.len());
 }
 
 /// The rows of one unit: all of them in date order, and the runs of consecutive rows of
-/// each file they came from (one per file once [`group_rows_by_unit`] has run).
+/// each file they came from (a few long ones per file once [`group_rows_by_unit`] has
+/// run).
 struct Unit<'a> {
     name: &'a str,
     all: Vec<RowRef>,
@@ -607,17 +672,19 @@ fn merge_notes(mut notes: Vec<Note>) -> Vec<Note> {
 /// Runs every detector rule: rules in parallel, the largest first, and the units of a rule
 /// in parallel too; the outputs keep unit order.
 /// `candidates[file][rule]` are the candidate rows [`scan_file`] found (none for a rule
-/// that takes another's, see [`RuleSet::candidate_sources`]).
+/// that takes another's, see [`RuleSet::candidate_sources`]). Returns the detectors'
+/// findings after `row_findings` (the row rules'), unsorted, and the merged notes.
 pub fn run_detectors(
     rules: &RuleSet,
     files: &[LedgerFile],
     candidates: &[Vec<RowSet>],
     calendar: &Calendar,
     refs: &crate::reference::References,
+    mut row_findings: Vec<Finding>,
 ) -> (Vec<Finding>, Vec<Note>) {
     if rules.rules.iter().all(|rule| rule.detector.is_none()) {
         // Keyword packs: no text numbers or unit index to build.
-        return (Vec::new(), Vec::new());
+        return (row_findings, Vec::new());
     }
     let started = std::time::Instant::now();
     let ids = crate::detector::ids::TextIds::new(files);
@@ -646,7 +713,7 @@ pub fn run_detectors(
                 .sum::<usize>(),
         )
     });
-    let per_rule: Vec<(Vec<Finding>, Vec<Note>)> = order
+    let per_rule: Vec<Vec<(Vec<Finding>, Vec<Note>)>> = order
         .into_par_iter()
         .map(|(idx, rule, detector)| {
             let started = std::time::Instant::now();
@@ -671,24 +738,22 @@ pub fn run_detectors(
                     .collect();
                 (findings, notes)
             });
-            let mut findings = Vec::with_capacity(per_unit.iter().map(|(f, _)| f.len()).sum());
-            let mut notes = Vec::new();
-            for (mut f, mut n) in per_unit {
-                findings.append(&mut f);
-                notes.append(&mut n);
-            }
             tracing::debug!(
                 rule = %rule.id,
-                findings = findings.len(),
+                findings = per_unit.iter().map(|(f, _)| f.len()).sum::<usize>(),
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "detector done"
             );
-            (findings, notes)
+            per_unit
         })
         .collect();
-    let mut findings = Vec::with_capacity(per_rule.iter().map(|(f, _)| f.len()).sum());
+    // One move of every finding into one table, the row rules' first: merging per rule
+    // first moved each of them twice (and took fresh memory for it twice).
+    let total: usize = per_rule.iter().flatten().map(|(f, _)| f.len()).sum();
+    let mut findings = Vec::with_capacity(total + row_findings.len());
+    findings.append(&mut row_findings);
     let mut notes = Vec::new();
-    for (mut f, mut n) in per_rule {
+    for (mut f, mut n) in per_rule.into_iter().flatten() {
         findings.append(&mut f);
         notes.append(&mut n);
     }
@@ -774,27 +839,135 @@ mod tests {
         }
     }
 
-    /// Grouping by unit gives what one sort by (unit, date, sheet, line) gives, whether
-    /// each unit's rows come in date order (the counting sort and one move) or not (the
-    /// rows sorted in place).
+    /// Grouping by unit keeps each unit's rows in (date, sheet, line) order and loses or
+    /// repeats none, whether the rows are moved in place (each unit's rows in date order:
+    /// a few units interleaved over many rows, as a federation's export) or sorted (rows
+    /// out of date order, or so many units that their runs would be short); moved in place,
+    /// a unit's rows are few runs.
     #[test]
-    fn rows_grouped_by_unit_are_rows_sorted_by_unit_and_date() {
-        let key = |r: &crate::ledger::Row| (r.unit, r.date, r.sheet, r.line);
-        for reversed in [false, true] {
+    fn rows_grouped_by_unit_keep_each_units_date_order() {
+        let key = |r: &crate::ledger::Row| (r.date, r.sheet, r.line);
+        let sample = sample_ledger("一中工会.csv");
+        // Three units interleaved over 40 copies of the sample (about 10,000 rows):
+        // moved in place; and the payee standing in for the unit (many units): sorted.
+        let mut interleaved = sample_ledger("一中工会.csv");
+        interleaved.rows = (0..40u32)
+            .flat_map(|copy| {
+                sample.rows.iter().map(move |row| {
+                    let mut row = row.clone();
+                    row.line += copy * 1_000;
+                    row
+                })
+            })
+            .collect();
+        interleaved.rows.sort_by_key(key);
+        let units = [
+            sample.rows[0].unit,
+            sample.rows[0].payee,
+            sample.rows[0].summary,
+        ];
+        for (i, row) in interleaved.rows.iter_mut().enumerate() {
+            row.unit = units[(i * 7 + i / 3) % 3];
+        }
+        let by_payee = || {
             let mut file = sample_ledger("一中工会.csv");
-            // Many interleaved units: the payee's text number stands in for the unit.
             for row in &mut file.rows {
                 row.unit = row.payee;
             }
-            if reversed {
-                file.rows.reverse();
-            }
-            assert!(!file.rows.is_sorted_by_key(key));
-            let mut want: Vec<_> = file.rows.iter().map(key).collect();
+            file
+        };
+        let mut reversed = by_payee();
+        reversed.rows.reverse();
+        for (name, mut file, moved_in_place) in [
+            ("interleaved", interleaved, true),
+            ("by payee", by_payee(), false),
+            ("reversed", reversed, false),
+        ] {
+            assert!(!file.rows.is_sorted_by_key(|r| (r.unit, key(r))), "{name}");
+            let mut want: Vec<_> = file.rows.iter().map(|r| (r.unit, key(r))).collect();
             want.sort();
             super::group_rows_by_unit(&mut file);
-            let got: Vec<_> = file.rows.iter().map(key).collect();
-            assert_eq!(got, want, "reversed: {reversed}");
+            let mut got: Vec<_> = file.rows.iter().map(|r| (r.unit, key(r))).collect();
+            // Each unit's rows in date order as they stand ...
+            let mut last = std::collections::HashMap::new();
+            for &(unit, at) in &got {
+                let before = last.insert(unit, at);
+                assert!(
+                    before.is_none_or(|b| b < at),
+                    "{name}: {unit:?} out of order"
+                );
+            }
+            // ... and the same rows, none lost or repeated.
+            let runs = file.rows.chunk_by(|a, b| a.unit == b.unit).count();
+            got.sort();
+            assert_eq!(got, want, "{name}");
+            if moved_in_place {
+                let parts = rayon::current_num_threads().clamp(1, 16);
+                let most = file.rows.len() / super::GROUP_BLOCK + 3 * parts;
+                assert!(runs <= most, "{name}: {runs} runs");
+            } else {
+                assert_eq!(runs, want.chunk_by(|a, b| a.0 == b.0).count(), "{name}");
+            }
+        }
+    }
+
+    /// Moving in place: full blocks of one unit in the order they filled, then each unit's
+    /// rest in unit order; every unit's rows in their first order; nothing lost.
+    #[test]
+    fn distributing_in_place_makes_blocks_and_keeps_order() {
+        let sample = sample_ledger("一中工会.csv");
+        let units: Vec<crate::ledger::Sym> = (sample.rows.iter().map(|r| r.payee))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .take(5)
+            .collect();
+        let mut dense = vec![u32::MAX; sample.strings.len()];
+        for (n, unit) in units.iter().enumerate() {
+            dense[unit.0 as usize] = n as u32;
+        }
+        for (len, block) in [
+            (0, 4),
+            (1, 4),
+            (3, 4),
+            (97, 4),
+            (200, 1),
+            (200, 7),
+            (512, 64),
+        ] {
+            // Unit of row i: a fixed irregular pattern; lines number the rows.
+            let rows: Vec<crate::ledger::Row> = (0..len)
+                .map(|i| {
+                    let mut row = sample.rows[0].clone();
+                    row.unit = units[(i * i + i / 5) % units.len()];
+                    row.line = i as u32;
+                    row
+                })
+                .collect();
+            let mut moved = rows.clone();
+            super::distribute_in_place(&mut moved, &dense, units.len(), block);
+            let lines = |rows: &[crate::ledger::Row], unit| -> Vec<u32> {
+                (rows.iter())
+                    .filter(|r| r.unit == unit)
+                    .map(|r| r.line)
+                    .collect()
+            };
+            for &unit in &units {
+                assert_eq!(lines(&moved, unit), lines(&rows, unit), "{len}/{block}");
+            }
+            // Full blocks first (each of one unit), then the rests, one run per unit.
+            let full: usize = (units.iter())
+                .map(|&u| lines(&rows, u).len() / block * block)
+                .sum();
+            for chunk in moved[..full].chunks(block) {
+                assert!(
+                    chunk.iter().all(|r| r.unit == chunk[0].unit),
+                    "{len}/{block}"
+                );
+            }
+            let rests: Vec<_> = (moved[full..].chunk_by(|a, b| a.unit == b.unit))
+                .map(|run| dense[run[0].unit.0 as usize])
+                .collect();
+            assert!(rests.is_sorted_by(|a, b| a < b), "{len}/{block}: {rests:?}");
         }
     }
 
