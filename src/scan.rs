@@ -134,11 +134,6 @@ impl RowSet {
         self.words[row / 64] |= 1 << (row % 64);
     }
 
-    /// How many rows are in the set.
-    fn len(&self) -> usize {
-        self.words.iter().map(|w| w.count_ones() as usize).sum()
-    }
-
     /// The rows of the set within `range`, ascending (rows beyond its size are not in it).
     pub fn rows_in(&self, range: std::ops::Range<usize>) -> impl Iterator<Item = usize> + '_ {
         let end = range.end.min(self.words.len() * 64);
@@ -587,36 +582,23 @@ fn unit_candidates(ctx: &Ctx, unit: &Unit, candidates: &[&RowSet]) -> Vec<RowRef
     rows
 }
 
-/// Runs `detector` unit by unit over precomputed candidates (`candidates[file]`: the
-/// rule's rows of that file), and `finish` on each unit's name and output while its rows
-/// are still in cache: the results in unit order.
-fn run_units<T: Send>(
+/// Runs `detector` on one unit over precomputed candidates (`sets[file]`: the rule's
+/// rows of that file).
+fn run_unit(
     detector: &crate::detector::Detector,
     ctx: &Ctx,
-    units: &[Unit],
-    candidates: &[&RowSet],
-    finish: impl Fn(&str, Output) -> T + Sync,
-) -> Vec<T> {
-    // Units in parallel too: one rule with many findings (split payments) would otherwise
-    // run alone on one core at the end of the detector phase.
-    units
-        .par_iter()
-        .map(|unit| {
-            let unit_candidates = unit_candidates(ctx, unit, candidates);
-            let (name, all) = (unit.name, &unit.all);
-            let mut out = Output::default();
-            detector.run(
-                ctx,
-                &UnitRows {
-                    name,
-                    all,
-                    candidates: &unit_candidates,
-                },
-                &mut out,
-            );
-            finish(name, out)
-        })
-        .collect()
+    unit: &Unit,
+    sets: &[&RowSet],
+) -> Output {
+    let candidates = unit_candidates(ctx, unit, sets);
+    let mut out = Output::default();
+    let rows = UnitRows {
+        name: unit.name,
+        all: &unit.all,
+        candidates: &candidates,
+    };
+    detector.run(ctx, &rows, &mut out);
+    out
 }
 
 /// Runs one detector rule over `files`, unit by unit, selecting its candidates itself
@@ -644,10 +626,10 @@ pub fn detector_outputs(
             set
         })
         .collect();
-    let slices: Vec<&RowSet> = candidates.iter().collect();
-    run_units(detector, &ctx, &rows_by_unit(&ctx), &slices, |name, out| {
-        (name.to_string(), out)
-    })
+    let sets: Vec<&RowSet> = candidates.iter().collect();
+    (rows_by_unit(&ctx).par_iter())
+        .map(|unit| (unit.name.to_string(), run_unit(detector, &ctx, unit, &sets)))
+        .collect()
 }
 
 /// Sorts notes and merges the same remark about the same unit from several rules
@@ -669,8 +651,7 @@ fn merge_notes(mut notes: Vec<Note>) -> Vec<Note> {
     merged
 }
 
-/// Runs every detector rule: rules in parallel, the largest first, and the units of a rule
-/// in parallel too; the outputs keep unit order.
+/// Runs every detector rule: units in parallel, and a unit's rules in parallel too.
 /// `candidates[file][rule]` are the candidate rows [`scan_file`] found (none for a rule
 /// that takes another's, see [`RuleSet::candidate_sources`]). Returns the detectors'
 /// findings after `row_findings` (the row rules'), unsorted, and the merged notes.
@@ -695,65 +676,79 @@ pub fn run_detectors(
         units_ms = (started.elapsed() - numbered).as_millis() as u64,
         "rows numbered and put in unit order"
     );
-    // Rules with the most candidates first, so that a long rule does not start last and
-    // run alone. Their order does not matter otherwise: findings are sorted afterwards.
-    // `idx` is where a rule's candidates are: its own set or the one it shares.
+    // Unit by unit, every detector rule in turn: a unit's rows come from memory for its
+    // first rule and from the cache for the others (rule by rule, every rule read every
+    // unit's rows from memory again, and most of a detector's time went in waiting for
+    // them). The rules of a unit run in parallel too, so one large unit (a single
+    // union's ledger) still keeps every core busy. Order does not matter otherwise:
+    // findings are sorted afterwards and notes merged.
+    // `sets[file]` are where a rule's candidates are: its own set or the one it shares.
     let sources = rules.candidate_sources();
-    let mut order: Vec<(usize, &Rule, &crate::detector::Detector)> = rules
-        .rules
-        .iter()
-        .enumerate()
-        .filter_map(|(idx, rule)| rule.detector.as_ref().map(|d| (sources[idx], rule, d)))
-        .collect();
-    order.sort_by_cached_key(|&(idx, _, _)| {
-        std::cmp::Reverse(
-            candidates
-                .iter()
-                .map(|per_rule| per_rule.get(idx).map_or(0, RowSet::len))
-                .sum::<usize>(),
-        )
-    });
-    let per_rule: Vec<Vec<(Vec<Finding>, Vec<Note>)>> = order
-        .into_par_iter()
-        .map(|(idx, rule, detector)| {
-            let started = std::time::Instant::now();
-            let empty = RowSet::default();
-            let rule_candidates: Vec<&RowSet> = candidates
-                .iter()
-                .map(|per_rule| per_rule.get(idx).unwrap_or(&empty))
-                .collect();
-            let ctx = Ctx::new(files, calendar, refs, &ids);
-            // A unit's findings are made as soon as its detector is done, while its rows
-            // are in cache (made afterwards, most of their time went in waiting for rows).
-            let per_unit = run_units(detector, &ctx, &units, &rule_candidates, |unit, out| {
-                let findings: Vec<Finding> = (out.hits.into_iter())
-                    .map(|hit| Finding::for_hit(rule, hit, files, unit))
-                    .collect();
-                let notes: Vec<Note> = (out.notes.into_iter())
-                    .map(|message| Note {
-                        unit: unit.to_string(),
-                        rule_id: rule.id.to_string(),
-                        message,
-                    })
-                    .collect();
-                (findings, notes)
-            });
-            tracing::debug!(
-                rule = %rule.id,
-                findings = per_unit.iter().map(|(f, _)| f.len()).sum::<usize>(),
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "detector done"
-            );
-            per_unit
+    let empty = RowSet::default();
+    struct Plan<'r, 'c> {
+        rule: &'r Rule,
+        detector: &'r crate::detector::Detector,
+        sets: Vec<&'r RowSet>,
+        /// One per rule: it keeps what the rule works out once for all units.
+        ctx: Ctx<'c>,
+        /// Time spent in the rule, summed over units (nanoseconds), for the debug log.
+        spent: std::sync::atomic::AtomicU64,
+    }
+    let plans: Vec<Plan> = (rules.rules.iter().enumerate())
+        .filter_map(|(idx, rule)| {
+            let detector = rule.detector.as_ref()?;
+            Some(Plan {
+                rule,
+                detector,
+                sets: (candidates.iter())
+                    .map(|per_rule| per_rule.get(sources[idx]).unwrap_or(&empty))
+                    .collect(),
+                ctx: Ctx::new(files, calendar, refs, &ids),
+                spent: Default::default(),
+            })
         })
         .collect();
+    let per_unit: Vec<Vec<(Vec<Finding>, Vec<Note>)>> = units
+        .par_iter()
+        .map(|unit| {
+            plans
+                .par_iter()
+                .map(|plan| {
+                    let started = std::time::Instant::now();
+                    let out = run_unit(plan.detector, &plan.ctx, unit, &plan.sets);
+                    // The unit's findings are made now, while its rows are in cache.
+                    let findings: Vec<Finding> = (out.hits.into_iter())
+                        .map(|hit| Finding::for_hit(plan.rule, hit, files, unit.name))
+                        .collect();
+                    let notes: Vec<Note> = (out.notes.into_iter())
+                        .map(|message| Note {
+                            unit: unit.name.to_string(),
+                            rule_id: plan.rule.id.to_string(),
+                            message,
+                        })
+                        .collect();
+                    let spent = started.elapsed().as_nanos() as u64;
+                    (plan.spent).fetch_add(spent, std::sync::atomic::Ordering::Relaxed);
+                    (findings, notes)
+                })
+                .collect()
+        })
+        .collect();
+    for (i, plan) in plans.iter().enumerate() {
+        tracing::debug!(
+            rule = %plan.rule.id,
+            findings = per_unit.iter().map(|rules| rules[i].0.len()).sum::<usize>(),
+            cpu_ms = plan.spent.load(std::sync::atomic::Ordering::Relaxed) / 1_000_000,
+            "detector done"
+        );
+    }
     // One move of every finding into one table, the row rules' first: merging per rule
     // first moved each of them twice (and took fresh memory for it twice).
-    let total: usize = per_rule.iter().flatten().map(|(f, _)| f.len()).sum();
+    let total: usize = per_unit.iter().flatten().map(|(f, _)| f.len()).sum();
     let mut findings = Vec::with_capacity(total + row_findings.len());
     findings.append(&mut row_findings);
     let mut notes = Vec::new();
-    for (mut f, mut n) in per_rule.into_iter().flatten() {
+    for (mut f, mut n) in per_unit.into_iter().flatten() {
         findings.append(&mut f);
         notes.append(&mut n);
     }
@@ -979,7 +974,6 @@ mod tests {
         }
         let members = |set: &RowSet| set.rows_in(0..200).collect::<Vec<_>>();
         assert_eq!(members(&a), vec![0, 5, 63, 64, 127]);
-        assert_eq!(a.len(), 5);
         let mut b = RowSet::for_rows(3);
         b.insert(2);
         a.words.extend_from_slice(&b.words);

@@ -48,14 +48,11 @@ type Parsed<'a> = Option<(&'a str, u32)>;
 /// (year, month, voucher word).
 type MonthKey<'a> = (i32, u32, &'a str);
 
-pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
-    // Per (year, month, word): the voucher numbers and their rows. Rows come in date
-    // order, so the month of the row before is almost always the month of this one.
-    let mut index: rustc_hash::FxHashMap<MonthKey, usize> = Default::default();
-    let mut months: Vec<(MonthKey, Vec<u32>, Vec<RowRef>)> = Vec::new();
-    let mut last: Option<usize> = None;
-    // The lines of a voucher come together: its number is parsed once. (file, voucher,
-    // what `split` made of it)
+/// Each (month, word) key of `unit`'s rows with the row's voucher number, in the rows'
+/// order; closing entries and vouchers without a number left out. The lines of a
+/// voucher come together: its number is parsed once.
+fn numbered<'a>(ctx: &Ctx<'a>, unit: &UnitRows, mut each: impl FnMut(MonthKey<'a>, u32, RowRef)) {
+    // (file, voucher, what `split` made of it)
     let mut voucher: Option<(u32, crate::ledger::Sym, Parsed)> = None;
     for &r in unit.all {
         let row = ctx.row(r);
@@ -71,21 +68,34 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
             }
         };
         if let Some((word, number)) = parsed {
-            let key = (row.date.year(), row.date.month(), word);
-            let slot = match last {
-                Some(i) if months[i].0 == key => i,
-                _ => *index.entry(key).or_insert_with(|| {
-                    months.push((key, Vec::new(), Vec::new()));
-                    months.len() - 1
-                }),
-            };
-            last = Some(slot);
-            months[slot].1.push(number);
-            months[slot].2.push(r);
+            each((row.date.year(), row.date.month(), word), number, r);
         }
     }
-    months.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for ((year, month, word), mut numbers, rows) in months {
+}
+
+pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
+    // Per (year, month, word): the voucher numbers, once per voucher (a voucher's lines
+    // come together). Rows come in date order, so the month of the row before is almost
+    // always the month of this one.
+    let mut index: rustc_hash::FxHashMap<MonthKey, usize> = Default::default();
+    let mut months: Vec<(MonthKey, Vec<u32>)> = Vec::new();
+    let mut last: Option<(usize, u32)> = None;
+    numbered(ctx, unit, |key, number, _| {
+        let slot = match last {
+            Some((i, _)) if months[i].0 == key => i,
+            _ => *index.entry(key).or_insert_with(|| {
+                months.push((key, Vec::new()));
+                months.len() - 1
+            }),
+        };
+        if last != Some((slot, number)) {
+            months[slot].1.push(number);
+        }
+        last = Some((slot, number));
+    });
+    // The months with gaps: (key, numbers present, highest, how many are missing).
+    let mut gaps: Vec<(MonthKey, Vec<u32>, u32, u64)> = Vec::new();
+    for (key, mut numbers) in months {
         numbers.sort_unstable();
         numbers.dedup();
         let Some(&max) = numbers.last() else {
@@ -97,19 +107,33 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         let below_max = &numbers[..numbers.partition_point(|&n| n < max)];
         let present = below_max.iter().filter(|&&n| n >= 1).count() as u64;
         let missing_count = u64::from(max).saturating_sub(1) - present;
-        if missing_count == 0 {
-            continue;
+        if missing_count > 0 {
+            gaps.push((key, numbers, max, missing_count));
         }
-        let is_missing = |n: u32| n >= 1 && n < max && numbers.binary_search(&n).is_err();
-        // Evidence: the lines of the voucher just before each gap.
-        let evidence: Vec<RowRef> = rows
-            .iter()
-            .copied()
-            .filter(|r| {
-                split(ctx.voucher(*r))
-                    .is_some_and(|(_, n)| n.checked_add(1).is_some_and(is_missing))
-            })
-            .collect();
+    }
+    if gaps.is_empty() {
+        return;
+    }
+    gaps.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let is_missing = |gap: usize, n: u32| {
+        let (_, numbers, max, _) = &gaps[gap];
+        n >= 1 && n < *max && numbers.binary_search(&n).is_err()
+    };
+    // Evidence: the lines of the voucher just before each gap, found in a second pass
+    // (only for units with gaps).
+    let mut evidence: Vec<Vec<RowRef>> = vec![Vec::new(); gaps.len()];
+    numbered(ctx, unit, |key, number, r| {
+        if let Ok(gap) = gaps.binary_search_by(|g| g.0.cmp(&key))
+            && number
+                .checked_add(1)
+                .is_some_and(|next| is_missing(gap, next))
+        {
+            evidence[gap].push(r);
+        }
+    });
+    for (((year, month, word), numbers, max, missing_count), evidence) in gaps.iter().zip(evidence)
+    {
+        let (year, month, word, max, missing_count) = (*year, *month, *word, *max, *missing_count);
         let mut listed: Vec<String> = Vec::new();
         let mut previous = 0u32;
         for &n in numbers.iter().filter(|&&n| n >= 1) {
