@@ -230,9 +230,14 @@ pub fn group_by<K: Ord + Copy + std::hash::Hash>(
     min_rows: usize,
 ) -> Groups<K> {
     // Group numbers in order of first appearance, each group's size, each row's group.
-    let mut numbers: rustc_hash::FxHashMap<K, u32> = Default::default();
+    // Sized for the rows up front (a key nearly unique per row grew the table a dozen
+    // times per unit), the table up to a few thousand keys.
+    let rows = rows.into_iter();
+    let most = rows.size_hint().1.unwrap_or(0);
+    let mut numbers: rustc_hash::FxHashMap<K, u32> =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(most.min(4096), Default::default());
     let mut found: Vec<(K, usize)> = Vec::new();
-    let mut tagged: Vec<(u32, RowRef)> = Vec::new();
+    let mut tagged: Vec<(u32, RowRef)> = Vec::with_capacity(most);
     for (key, r) in rows {
         let group = *numbers.entry(key).or_insert_with(|| {
             found.push((key, 0));
