@@ -297,6 +297,22 @@ pub fn get<'a>(field: Field, row: &Row, file: &'a LedgerFile) -> Value<'a> {
 
 /// The interned string behind a text field of `row`, for per-string caches; `None` for
 /// fields that are not interned (numbers, dates, direction, file).
+/// Whether `field` is an interned text ([`sym`] gives its symbol for every row).
+pub fn is_interned_text(field: Field) -> bool {
+    matches!(
+        field,
+        Field::Voucher
+            | Field::Summary
+            | Field::AccountCode
+            | Field::Account
+            | Field::Payee
+            | Field::Handler
+            | Field::Department
+            | Field::Project
+            | Field::Unit
+    )
+}
+
 pub fn sym(field: Field, row: &Row) -> Option<crate::ledger::Sym> {
     match field {
         Field::Voucher => Some(row.voucher),

@@ -423,7 +423,7 @@ fn compile(
     if let Some(spanned) = &parsed.matcher.where_ {
         where_text = Some(spanned.get_ref().clone());
         match sql::compile(spanned.get_ref()) {
-            Ok(expr) => condition = Some(expr),
+            Ok(expr) => condition = Some(sql::Condition::new(expr)),
             Err(e) => {
                 let at = offset_in_value(text, spanned.span(), e.line, e.column);
                 errors.push(ConfigError::at(path, text, at, e.message).with_hint(

@@ -143,7 +143,7 @@ pub struct Rule {
     pub scope: Scope,
     pub docs: DocsSpec,
     pub where_text: Option<String>,
-    pub condition: Option<sql::Expr>,
+    pub condition: Option<sql::Condition>,
     pub keywords: Vec<KeywordCond>,
     /// The keyword lists as written, for `rules show`.
     pub keyword_text: Vec<(String, String)>,
@@ -217,7 +217,7 @@ impl Rule {
             matched.extend(cond.check(&found)?);
         }
         if let Some(condition) = &self.condition
-            && !condition.is_true(row, file, &mut hits.like)
+            && !condition.holds(row, file, &mut hits.like)
         {
             return None;
         }

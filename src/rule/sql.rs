@@ -683,9 +683,8 @@ impl LikePattern {
                 .map(|seg| memchr::memmem::Finder::new(seg).into_owned())
                 .collect()
         });
-        static NEXT_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
         LikePattern {
-            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            id: next_memo_id(),
             plain,
             anchored_start: !text.starts_with('%'),
             anchored_end: !text.ends_with('%'),
@@ -768,21 +767,102 @@ pub struct LikeMemo {
     results: rustc_hash::FxHashMap<u32, Vec<u8>>,
 }
 
+/// A process-wide key of [`LikeMemo`]: `LIKE` patterns and whole conditions draw from
+/// one counter, so their results never share a slot.
+fn next_memo_id() -> u32 {
+    static NEXT_ID: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+}
+
 impl LikeMemo {
-    fn matches(&mut self, pattern: &LikePattern, sym: crate::ledger::Sym, text: &str) -> bool {
-        let slots = self.results.entry(pattern.id).or_default();
+    /// The remembered result of `id` for `sym`, or `compute()`'s, remembered.
+    fn remembered(
+        &mut self,
+        id: u32,
+        sym: crate::ledger::Sym,
+        compute: impl FnOnce(&mut LikeMemo) -> bool,
+    ) -> bool {
         let idx = sym.0 as usize;
+        if let Some(&known) = self.results.get(&id).and_then(|slots| slots.get(idx))
+            && known != 0
+        {
+            return known == 2;
+        }
+        let result = compute(self);
+        let slots = self.results.entry(id).or_default();
         if idx >= slots.len() {
             slots.resize(idx + 1, 0);
         }
-        if slots[idx] == 0 {
-            slots[idx] = 1 + u8::from(pattern.matches(text));
+        slots[idx] = 1 + u8::from(result);
+        result
+    }
+
+    fn matches(&mut self, pattern: &LikePattern, sym: crate::ledger::Sym, text: &str) -> bool {
+        self.remembered(pattern.id, sym, |_| pattern.matches(text))
+    }
+}
+
+/// A rule's `where` condition. One that looks at a single text field and nothing else
+/// (`摘要 NOT LIKE '%慰问金%' AND 摘要 NOT LIKE '%抚恤%'`, as rules tried on every
+/// expense line have) has one value per distinct string of that field: it is worked out
+/// once per string of a file and remembered, not walked on every row.
+#[derive(Clone, Debug)]
+pub struct Condition {
+    pub expr: Expr,
+    /// Memo key and the one text field, when the condition looks at nothing else.
+    by_text: Option<(u32, Field)>,
+}
+
+impl Condition {
+    pub fn new(expr: Expr) -> Condition {
+        let by_text = expr.only_text_field().map(|field| (next_memo_id(), field));
+        Condition { expr, by_text }
+    }
+
+    /// [`Expr::is_true`], remembered per string when the condition has one text field.
+    pub fn holds(&self, row: &Row, file: &LedgerFile, memo: &mut LikeMemo) -> bool {
+        match self
+            .by_text
+            .and_then(|(id, f)| Some((id, field::sym(f, row)?)))
+        {
+            Some((id, sym)) => memo.remembered(id, sym, |memo| self.expr.is_true(row, file, memo)),
+            None => self.expr.is_true(row, file, memo),
         }
-        slots[idx] == 2
     }
 }
 
 impl Expr {
+    /// The one field the expression reads, when it reads exactly one and that field is
+    /// an interned text (summary, account, payee …), so its value is one per string.
+    fn only_text_field(&self) -> Option<Field> {
+        fn visit(e: &Expr, seen: &mut Option<Field>, ok: &mut bool) {
+            let mut go = |e: &Expr| visit(e, seen, ok);
+            match e {
+                Expr::Field(f) => {
+                    if seen.is_some_and(|s| s != *f) {
+                        *ok = false;
+                    }
+                    *seen = Some(*f);
+                }
+                Expr::Text(_) | Expr::Number(_) | Expr::Date(_) | Expr::Bool(_) | Expr::Null => {}
+                Expr::Not(inner) | Expr::Neg(inner) | Expr::Func(_, inner) => go(inner),
+                Expr::All(items) | Expr::Any(items) => items.iter().for_each(go),
+                Expr::Cmp(_, l, r) | Expr::Arith(_, l, r) => {
+                    go(l);
+                    go(r);
+                }
+                Expr::Like { expr, .. } | Expr::IsNull { expr, .. } => go(expr),
+                Expr::InList { expr, list, .. } => {
+                    go(expr);
+                    list.iter().for_each(go);
+                }
+            }
+        }
+        let (mut seen, mut ok) = (None, true);
+        visit(self, &mut seen, &mut ok);
+        seen.filter(|&f| ok && field::is_interned_text(f))
+    }
+
     /// True when the condition holds for `row` (NULL counts as false). `memo` must
     /// belong to `file`.
     pub fn is_true(&self, row: &Row, file: &LedgerFile, memo: &mut LikeMemo) -> bool {
@@ -929,6 +1009,42 @@ fn compare(op: CmpOp, l: &Value, r: &Value) -> Value<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A condition is remembered per string only when it reads one interned text field
+    /// and nothing else; remembered or not, on every row of a real ledger (summaries and
+    /// accounts repeat, so the memo is hit) it gives what evaluating it afresh gives.
+    #[test]
+    fn conditions_on_one_text_field_are_remembered_per_string() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("sample-data/ledgers/一中工会.csv");
+        let file = crate::ledger::read::read_file(&path, "一中工会.csv", &Default::default())
+            .expect("sample ledger");
+        for (sql, by_text) in [
+            (
+                "摘要 NOT LIKE '%慰问%' AND 摘要 NOT LIKE '%抚恤%'",
+                Some(Field::Summary),
+            ),
+            (
+                "LENGTH(summary) > 8 OR summary IN ('购书', '会员生日蛋糕')",
+                Some(Field::Summary),
+            ),
+            ("account LIKE '%活动%'", Some(Field::Account)),
+            ("summary LIKE '%活动%' AND account LIKE '%支出%'", None),
+            ("summary LIKE '%活动%' AND 金额 > 1000", None),
+            ("金额 >= 500", None),
+        ] {
+            let condition = Condition::new(compile(sql).expect(sql));
+            assert_eq!(condition.by_text.map(|(_, f)| f), by_text, "{sql}");
+            let mut memo = LikeMemo::default();
+            let mut held = 0;
+            for row in &file.rows {
+                let want = condition.expr.is_true(row, &file, &mut LikeMemo::default());
+                assert_eq!(condition.holds(row, &file, &mut memo), want, "{sql}");
+                held += usize::from(want);
+            }
+            assert!(held > 0 && held < file.rows.len(), "{sql}: {held} rows");
+        }
+    }
 
     #[test]
     fn like_patterns() {
