@@ -582,20 +582,18 @@ fn unit_candidates(ctx: &Ctx, unit: &Unit, candidates: &[&RowSet]) -> Vec<RowRef
     rows
 }
 
-/// Runs `detector` on one unit over precomputed candidates (`sets[file]`: the rule's
-/// rows of that file).
+/// Runs `detector` on one unit's rows and its candidates among them.
 fn run_unit(
     detector: &crate::detector::Detector,
     ctx: &Ctx,
     unit: &Unit,
-    sets: &[&RowSet],
+    candidates: &[RowRef],
 ) -> Output {
-    let candidates = unit_candidates(ctx, unit, sets);
     let mut out = Output::default();
     let rows = UnitRows {
         name: unit.name,
         all: &unit.all,
-        candidates: &candidates,
+        candidates,
     };
     detector.run(ctx, &rows, &mut out);
     out
@@ -628,7 +626,13 @@ pub fn detector_outputs(
         .collect();
     let sets: Vec<&RowSet> = candidates.iter().collect();
     (rows_by_unit(&ctx).par_iter())
-        .map(|unit| (unit.name.to_string(), run_unit(detector, &ctx, unit, &sets)))
+        .map(|unit| {
+            let candidates = unit_candidates(&ctx, unit, &sets);
+            (
+                unit.name.to_string(),
+                run_unit(detector, &ctx, unit, &candidates),
+            )
+        })
         .collect()
 }
 
@@ -688,6 +692,8 @@ pub fn run_detectors(
     struct Plan<'r, 'c> {
         rule: &'r Rule,
         detector: &'r crate::detector::Detector,
+        /// The rule whose candidate sets it reads (itself, or the one it shares).
+        source: usize,
         sets: Vec<&'r RowSet>,
         /// One per rule: it keeps what the rule works out once for all units.
         ctx: Ctx<'c>,
@@ -700,6 +706,7 @@ pub fn run_detectors(
             Some(Plan {
                 rule,
                 detector,
+                source: sources[idx],
                 sets: (candidates.iter())
                     .map(|per_rule| per_rule.get(sources[idx]).unwrap_or(&empty))
                     .collect(),
@@ -711,11 +718,23 @@ pub fn run_detectors(
     let per_unit: Vec<Vec<(Vec<Finding>, Vec<Note>)>> = units
         .par_iter()
         .map(|unit| {
+            // The unit's candidates once per candidate set: rules that share a set (nine
+            // shipped ones take every expense line) share the list too.
+            let mut lists: Vec<(usize, Vec<RowRef>)> = Vec::new();
+            for plan in &plans {
+                if !lists.iter().any(|(source, _)| *source == plan.source) {
+                    let list = unit_candidates(&plan.ctx, unit, &plan.sets);
+                    lists.push((plan.source, list));
+                }
+            }
             plans
                 .par_iter()
                 .map(|plan| {
                     let started = std::time::Instant::now();
-                    let out = run_unit(plan.detector, &plan.ctx, unit, &plan.sets);
+                    let (_, candidates) = (lists.iter())
+                        .find(|(source, _)| *source == plan.source)
+                        .expect("a list was made for every plan's source");
+                    let out = run_unit(plan.detector, &plan.ctx, unit, candidates);
                     // The unit's findings are made now, while its rows are in cache.
                     let findings: Vec<Finding> = (out.hits.into_iter())
                         .map(|hit| Finding::for_hit(plan.rule, hit, files, unit.name))
