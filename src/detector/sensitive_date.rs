@@ -53,37 +53,50 @@ const WEEKDAYS: [&str; 7] = [
     "星期日",
 ];
 
+/// Why spending on `date` is sensitive, if it is: a holiday, a weekend, or a window
+/// before a festival.
+fn reason_of(p: &Params, ctx: &Ctx, date: chrono::NaiveDate) -> Option<String> {
+    use chrono::Datelike;
+    let weekday = WEEKDAYS[date.weekday().num_days_from_monday() as usize];
+    match ctx.calendar.day_kind(date) {
+        DayKind::Holiday(festival) if p.holidays => Some(format!(
+            "法定节假日（{}，{weekday}）",
+            if festival.is_empty() {
+                "假日"
+            } else {
+                &festival
+            }
+        )),
+        DayKind::Weekend if p.weekends => Some(format!("周末（{weekday}）")),
+        _ => None,
+    }
+    .or_else(|| {
+        ctx.calendar
+            .before_festival(date, &p.festivals, p.days_before)
+            .map(|(festival, days)| {
+                if days == 0 {
+                    format!("{festival}当天")
+                } else {
+                    format!("{festival}前 {days} 天")
+                }
+            })
+    })
+}
+
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     use chrono::Datelike;
     let mut computed_years = std::collections::BTreeSet::new();
+    // Candidates come in date order and a day has several: its reason is worked out once.
+    let mut day: Option<(chrono::NaiveDate, Option<String>)> = None;
     for &r in unit.candidates {
         let row = ctx.row(r);
         let date = row.date;
-        let weekday = WEEKDAYS[date.weekday().num_days_from_monday() as usize];
-        let reason = match ctx.calendar.day_kind(date) {
-            DayKind::Holiday(festival) if p.holidays => Some(format!(
-                "法定节假日（{}，{weekday}）",
-                if festival.is_empty() {
-                    "假日"
-                } else {
-                    &festival
-                }
-            )),
-            DayKind::Weekend if p.weekends => Some(format!("周末（{weekday}）")),
-            _ => None,
+        if day.as_ref().is_none_or(|(known, _)| *known != date) {
+            day = Some((date, reason_of(p, ctx, date)));
         }
-        .or_else(|| {
-            ctx.calendar
-                .before_festival(date, &p.festivals, p.days_before)
-                .map(|(festival, days)| {
-                    if days == 0 {
-                        format!("{festival}当天")
-                    } else {
-                        format!("{festival}前 {days} 天")
-                    }
-                })
-        });
-        let Some(reason) = reason else { continue };
+        let Some((_, Some(reason))) = &day else {
+            continue;
+        };
         if !ctx.calendar.covers(date.year()) {
             computed_years.insert(date.year());
         }
@@ -91,7 +104,7 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
             rows: vec![r],
             message: format!(
                 "{} 发生于{reason}：「{}」{} 元",
-                date.format("%Y-%m-%d"),
+                crate::ledger::value::date_text(date),
                 ctx.summary(r),
                 yuan(row.debit)
             ),
