@@ -531,32 +531,55 @@ struct Unit<'a> {
     runs_in_date_order: bool,
 }
 
-/// Every row of every file by unit: units in name order, rows in date order.
+/// Every row of every file by unit: units in name order, rows in date order. The runs
+/// are found a block of rows per worker (a run that crosses two blocks is two runs, one
+/// after the other), and each unit's rows listed and checked in parallel.
 fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> Vec<Unit<'a>> {
-    let mut units: BTreeMap<&str, Unit<'a>> = BTreeMap::new();
+    // (unit, file, first row, end row) of every run, in file and row order.
+    let mut runs: Vec<(crate::ledger::Sym, u32, u32, u32)> = Vec::new();
     for (file_idx, file) in ctx.files.iter().enumerate() {
-        let mut start = 0u32;
-        for run in file.rows.chunk_by(|a, b| a.unit == b.unit) {
-            let end = start + run.len() as u32;
-            let name = file.strings.get(run[0].unit);
-            let unit = units.entry(name).or_insert_with(|| Unit {
-                name,
-                all: Vec::new(),
-                runs: Vec::new(),
-                runs_in_date_order: true,
-            });
-            unit.all.extend((start..end).map(|row| RowRef {
-                file: file_idx as u32,
-                row,
-            }));
-            unit.runs.push((file_idx as u32, start, end));
-            start = end;
-        }
+        let block = (file.rows.len())
+            .div_ceil(rayon::current_num_threads().max(1))
+            .max(1 << 15);
+        let parts: Vec<Vec<_>> = (file.rows.par_chunks(block).enumerate())
+            .map(|(part, rows)| {
+                let mut start = (part * block) as u32;
+                (rows.chunk_by(|a, b| a.unit == b.unit))
+                    .map(|run| {
+                        let end = start + run.len() as u32;
+                        let at = (run[0].unit, file_idx as u32, start, end);
+                        start = end;
+                        at
+                    })
+                    .collect()
+            })
+            .collect();
+        runs.extend(parts.into_iter().flatten());
+    }
+    let mut units: BTreeMap<&str, Unit<'a>> = BTreeMap::new();
+    for (unit, file, start, end) in runs {
+        let name = ctx.files[file as usize].strings.get(unit);
+        let unit = units.entry(name).or_insert_with(|| Unit {
+            name,
+            all: Vec::new(),
+            runs: Vec::new(),
+            runs_in_date_order: true,
+        });
+        unit.runs.push((file, start, end));
     }
     let mut units: Vec<Unit<'a>> = units.into_values().collect();
-    units
-        .par_iter_mut()
-        .for_each(|unit| unit.runs_in_date_order = !ctx.sort_by_date(&mut unit.all));
+    units.par_iter_mut().for_each(|unit| {
+        let rows = unit
+            .runs
+            .iter()
+            .map(|&(_, start, end)| (end - start) as usize);
+        unit.all.reserve_exact(rows.sum());
+        for &(file, start, end) in &unit.runs {
+            unit.all
+                .extend((start..end).map(|row| RowRef { file, row }));
+        }
+        unit.runs_in_date_order = !ctx.sort_by_date(&mut unit.all);
+    });
     units
 }
 
@@ -923,6 +946,59 @@ mod tests {
                 assert_eq!(runs, want.chunk_by(|a, b| a.0 == b.0).count(), "{name}");
             }
         }
+    }
+
+    /// The unit index lists every row of a unit once, in date order, from runs found a
+    /// block of rows per worker (about 70,000 rows: more than one block on two cores).
+    #[test]
+    fn units_list_each_of_their_rows_once_in_date_order() {
+        let sample = sample_ledger("一中工会.csv");
+        let mut file = sample_ledger("一中工会.csv");
+        let copies = (70_000 / sample.rows.len() + 1) as u32;
+        file.rows = (0..copies)
+            .flat_map(|copy| {
+                sample.rows.iter().map(move |row| {
+                    let mut row = row.clone();
+                    row.line += copy * 10_000;
+                    row
+                })
+            })
+            .collect();
+        file.rows.sort_by_key(|r| (r.date, r.line));
+        let units = [
+            sample.rows[0].unit,
+            sample.rows[0].payee,
+            sample.rows[0].summary,
+        ];
+        for (i, row) in file.rows.iter_mut().enumerate() {
+            row.unit = units[(i * 7 + i / 3) % 3];
+        }
+        super::group_rows_by_unit(&mut file);
+        let files = [file];
+        let ids = crate::detector::ids::TextIds::new(&files);
+        let refs = crate::reference::References::default();
+        let ctx = super::Ctx::new(&files, crate::calendar::Calendar::builtin(), &refs, &ids);
+        let listed = super::rows_by_unit(&ctx);
+        assert_eq!(listed.len(), 3);
+        let mut seen = vec![false; files[0].rows.len()];
+        for unit in &listed {
+            assert!(unit.runs_in_date_order, "{}", unit.name);
+            let dates: Vec<_> = unit
+                .all
+                .iter()
+                .map(|&r| (ctx.row(r).date, ctx.row(r).line))
+                .collect();
+            assert!(dates.is_sorted(), "{}", unit.name);
+            for r in &unit.all {
+                assert_eq!(files[0].strings.get(ctx.row(*r).unit), unit.name);
+                assert!(
+                    !std::mem::replace(&mut seen[r.row as usize], true),
+                    "row {} twice",
+                    r.row
+                );
+            }
+        }
+        assert!(seen.iter().all(|&s| s), "a row is in no unit");
     }
 
     /// Moving in place: full blocks of one unit in the order they filled, then each unit's
