@@ -876,6 +876,32 @@ mod tests {
         }
     }
 
+    /// `copies` copies of a sample ledger's rows in date order, each row given one of
+    /// three units in turn (a federation's export that interleaves its unions).
+    fn interleaved_units(copies: u32) -> crate::ledger::LedgerFile {
+        let sample = sample_ledger("一中工会.csv");
+        let mut file = sample_ledger("一中工会.csv");
+        file.rows = (0..copies)
+            .flat_map(|copy| {
+                sample.rows.iter().map(move |row| {
+                    let mut row = row.clone();
+                    row.line += copy * 10_000;
+                    row
+                })
+            })
+            .collect();
+        file.rows.sort_by_key(|r| (r.date, r.sheet, r.line));
+        let units = [
+            sample.rows[0].unit,
+            sample.rows[0].payee,
+            sample.rows[0].summary,
+        ];
+        for (i, row) in file.rows.iter_mut().enumerate() {
+            row.unit = units[(i * 7 + i / 3) % 3];
+        }
+        file
+    }
+
     /// Grouping by unit keeps each unit's rows in (date, sheet, line) order and loses or
     /// repeats none, whether the rows are moved in place (each unit's rows in date order:
     /// a few units interleaved over many rows, as a federation's export) or sorted (rows
@@ -884,28 +910,9 @@ mod tests {
     #[test]
     fn rows_grouped_by_unit_keep_each_units_date_order() {
         let key = |r: &crate::ledger::Row| (r.date, r.sheet, r.line);
-        let sample = sample_ledger("一中工会.csv");
         // Three units interleaved over 40 copies of the sample (about 10,000 rows):
         // moved in place; and the payee standing in for the unit (many units): sorted.
-        let mut interleaved = sample_ledger("一中工会.csv");
-        interleaved.rows = (0..40u32)
-            .flat_map(|copy| {
-                sample.rows.iter().map(move |row| {
-                    let mut row = row.clone();
-                    row.line += copy * 1_000;
-                    row
-                })
-            })
-            .collect();
-        interleaved.rows.sort_by_key(key);
-        let units = [
-            sample.rows[0].unit,
-            sample.rows[0].payee,
-            sample.rows[0].summary,
-        ];
-        for (i, row) in interleaved.rows.iter_mut().enumerate() {
-            row.unit = units[(i * 7 + i / 3) % 3];
-        }
+        let interleaved = interleaved_units(40);
         let by_payee = || {
             let mut file = sample_ledger("一中工会.csv");
             for row in &mut file.rows {
@@ -952,27 +959,8 @@ mod tests {
     /// block of rows per worker (about 70,000 rows: more than one block on two cores).
     #[test]
     fn units_list_each_of_their_rows_once_in_date_order() {
-        let sample = sample_ledger("一中工会.csv");
-        let mut file = sample_ledger("一中工会.csv");
-        let copies = (70_000 / sample.rows.len() + 1) as u32;
-        file.rows = (0..copies)
-            .flat_map(|copy| {
-                sample.rows.iter().map(move |row| {
-                    let mut row = row.clone();
-                    row.line += copy * 10_000;
-                    row
-                })
-            })
-            .collect();
-        file.rows.sort_by_key(|r| (r.date, r.line));
-        let units = [
-            sample.rows[0].unit,
-            sample.rows[0].payee,
-            sample.rows[0].summary,
-        ];
-        for (i, row) in file.rows.iter_mut().enumerate() {
-            row.unit = units[(i * 7 + i / 3) % 3];
-        }
+        let sample_rows = sample_ledger("一中工会.csv").rows.len();
+        let mut file = interleaved_units((70_000 / sample_rows + 1) as u32);
         super::group_rows_by_unit(&mut file);
         let files = [file];
         let ids = crate::detector::ids::TextIds::new(&files);
