@@ -361,8 +361,7 @@ pub fn scan(
             let started = std::time::Instant::now();
             let mut res = read_file(&input.path, &input.display, opts);
             let read = started.elapsed();
-            // Only detectors walk rows unit by unit (a keyword pack needs no grouping,
-            // nor the second copy of the rows it makes for a moment).
+            // Only detectors walk rows unit by unit: a keyword pack needs no grouping.
             if let Ok(file) = &mut res
                 && has_detectors
             {
