@@ -9,8 +9,10 @@
 #   BENCH_DIR  where ledgers, rule packs, logs and results go
 #              (default ~/.cache/fundwatch-bench); ledgers are reused while their row
 #              count, encoding and the generator's source are unchanged
-#   REPEAT     runs per measurement, best time kept (default 3 up to 2M rows, else 1;
-#              the reads, the shipped-pack scan and DuckDB's parses run at least 3 times)
+#   REPEAT     runs per measurement, best time kept (default 3 up to 2M rows, else 1).
+#              The runs the targets divide (the reads, the shipped-pack scans, DuckDB's
+#              parse) go in rounds, one of each per round, at least 3 rounds; DuckDB's
+#              full parse and the small ledgers' runs also run at least 3 times
 #   FUNDWATCH_BIN  benchmark this binary instead of running `cargo build --release`
 #
 # Measures wall time, CPU time and peak RSS (/usr/bin/time -f '%e %M %U %S') of
@@ -153,41 +155,55 @@ TSV=$BENCH_DIR/results.tsv
 
 warm() { cat "$@" >/dev/null; }
 
+# Per key: best time, CPU (user + sys) of that run, largest peak RSS (KB).
+declare -A BEST CPU PEAK
+
+# run_once KEY LABEL OK_EXIT_CODES -- COMMAND...
+# One timed run of COMMAND (stdout to /dev/null) for KEY; fails on an exit code not in
+# OK_EXIT_CODES.
+run_once() {
+    local key=$1 label=$2 ok=$3
+    shift 4
+    local rc=0 out secs kb usr sys err=$BENCH_DIR/logs/$key.stderr
+    out=$(mktemp)
+    /usr/bin/time -f '%e %M %U %S' -o "$out" "$@" >/dev/null 2>"$err" || rc=$?
+    if [[ " $ok " != *" $rc "* ]]; then
+        cat "$err" >&2
+        rm -f "$out"
+        die "$label: exit code $rc (allowed: $ok): $*"
+    fi
+    read -r secs kb usr sys < <(tail -n 1 "$out")
+    rm -f "$out"
+    if [[ -z ${BEST[$key]:-} ]] || awk -v a="$secs" -v b="${BEST[$key]}" 'BEGIN { exit !(a < b) }'; then
+        BEST[$key]=$secs
+        CPU[$key]=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
+    fi
+    ((kb > ${PEAK[$key]:-0})) && PEAK[$key]=$kb
+    return 0
+}
+
+# record KEY LABEL FILE_BYTES DUCKDB_KEY READ_KEY: logs KEY's best run and adds its line
+# to the results.
+record() {
+    local key=$1 label=$2 bytes=$3 dkey=$4 rkey=$5
+    log "$(printf '%-42s %8ss %8ss CPU %8d MB' "$label" "${BEST[$key]}" "${CPU[$key]}" $((PEAK[$key] / 1024)))"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$label" "${BEST[$key]}" "${PEAK[$key]}" "$bytes" "$dkey" "$rkey" "${CPU[$key]}" >>"$TSV"
+}
+
 # measure KEY LABEL FILE_BYTES DUCKDB_KEY READ_KEY OK_EXIT_CODES -- COMMAND...
-# Runs COMMAND $REPEAT times (stdout to /dev/null); keeps the best time and the largest
-# peak RSS; fails on an exit code not in OK_EXIT_CODES.
+# Runs COMMAND $REPEAT times and records the best time and the largest peak RSS.
 measure() {
-    local key=$1 label=$2 bytes=$3 dkey=$4 rkey=$5 ok=$6
+    local key=$1 label=$2 bytes=$3 dkey=$4 rkey=$5 ok=$6 i repeat=$REPEAT
     shift 7
-    local best="" peak=0 i rc out secs kb usr sys cpu="" repeat=$REPEAT
-    # Cheap runs (the small ledger, DuckDB start-up) and the runs the targets divide by
-    # (reads, the shipped-pack scan, DuckDB's parses) are repeated at least 3 times: on a
+    # Cheap runs (the small ledger, DuckDB start-up) are repeated at least 3 times: on a
     # shared machine single runs vary by up to 30%. The long DuckDB SQL runs are not.
     case $key in
-    *_small | *_distinct | duck_noop | read_utf8 | read_gbk | scan_utf8 | duck_parse | duck_full)
-        ((repeat < 3)) && repeat=3
-        ;;
+    *_small | *_distinct | duck_noop | duck_full) ((repeat < 3)) && repeat=3 ;;
     esac
-    local err=$BENCH_DIR/logs/$key.stderr
-    out=$(mktemp)
     for ((i = 1; i <= repeat; i++)); do
-        rc=0
-        /usr/bin/time -f '%e %M %U %S' -o "$out" "$@" >/dev/null 2>"$err" || rc=$?
-        if [[ " $ok " != *" $rc "* ]]; then
-            cat "$err" >&2
-            rm -f "$out"
-            die "$label: exit code $rc (allowed: $ok): $*"
-        fi
-        read -r secs kb usr sys < <(tail -n 1 "$out")
-        if [[ -z $best ]] || awk -v a="$secs" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-            best=$secs
-            cpu=$(awk -v u="$usr" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
-        fi
-        ((kb > peak)) && peak=$kb
+        run_once "$key" "$label" "$ok" -- "$@"
     done
-    rm -f "$out"
-    log "$(printf '%-42s %8ss %8ss CPU %8d MB' "$label" "$best" "$cpu" $((peak / 1024)))"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$key" "$label" "$best" "$peak" "$bytes" "$dkey" "$rkey" "$cpu" >>"$TSV"
+    record "$key" "$label" "$bytes" "$dkey" "$rkey"
 }
 
 SCAN=(scan --format jsonl --output /dev/null --fail-on critical)
@@ -196,10 +212,22 @@ DUCK=(python3 "$HELPER" duckdb)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "measuring (REPEAT=$REPEAT); ledger $ROWS rows: UTF-8 $UTF8_BYTES bytes, GBK $GBK_BYTES bytes"
 warm "$UTF8" "$GBK" "$SMALL" "$DISTINCT"
-measure read_utf8 "read alone, UTF-8 (inspect)" "$UTF8_BYTES" duck_parse "" "0" -- "$BIN" inspect --format json "$UTF8"
-measure read_gbk "read alone, GBK (inspect)" "$GBK_BYTES" duck_parse read_utf8 "0" -- "$BIN" inspect --format json "$GBK"
-measure scan_utf8 "scan, shipped pack, UTF-8" "$UTF8_BYTES" duck_sql read_utf8 "0 1" -- "$BIN" "${SCAN[@]}" "$UTF8"
-measure scan_gbk "scan, shipped pack, GBK" "$GBK_BYTES" duck_sql read_gbk "0 1" -- "$BIN" "${SCAN[@]}" "$GBK"
+# The runs the targets divide (reads, the shipped-pack scans, DuckDB's parse) go round
+# by round, one of each per round, at least 3 rounds: the machine's speed drifts over
+# minutes (the same scan once took 6.7 s and 8.1 s ten minutes apart), and measured one
+# after the other their ratios took in the drift.
+ROUNDS=$((REPEAT < 3 ? 3 : REPEAT))
+for ((round = 1; round <= ROUNDS; round++)); do
+    run_once read_utf8 "read alone, UTF-8 (inspect)" "0" -- "$BIN" inspect --format json "$UTF8"
+    run_once scan_utf8 "scan, shipped pack, UTF-8" "0 1" -- "$BIN" "${SCAN[@]}" "$UTF8"
+    run_once duck_parse "DuckDB: parse (count, sum 借方金额)" "0" -- "${DUCK[@]}" "$SQL_DIR/parse.sql"
+    run_once read_gbk "read alone, GBK (inspect)" "0" -- "$BIN" inspect --format json "$GBK"
+    run_once scan_gbk "scan, shipped pack, GBK" "0 1" -- "$BIN" "${SCAN[@]}" "$GBK"
+done
+record read_utf8 "read alone, UTF-8 (inspect)" "$UTF8_BYTES" duck_parse ""
+record read_gbk "read alone, GBK (inspect)" "$GBK_BYTES" duck_parse read_utf8
+record scan_utf8 "scan, shipped pack, UTF-8" "$UTF8_BYTES" duck_sql read_utf8
+record scan_gbk "scan, shipped pack, GBK" "$GBK_BYTES" duck_sql read_gbk
 measure scan_r10 "scan, 10 synthetic rules, UTF-8" "$UTF8_BYTES" "" read_utf8 "0 1" -- \
     "$BIN" "${SCAN[@]}" --no-default-rules --rules "$BENCH_DIR/rules-10" "$UTF8"
 measure scan_r100 "scan, 100 synthetic rules, UTF-8" "$UTF8_BYTES" "" read_utf8 "0 1" -- \
@@ -209,7 +237,7 @@ measure scan_small "scan, shipped pack, UTF-8, $SMALL_ROWS rows" "$SMALL_BYTES" 
 measure read_distinct "read alone, $SMALL_ROWS rows, distinct summaries" "$DISTINCT_BYTES" "" "" "0" -- "$BIN" inspect --format json "$DISTINCT"
 measure scan_distinct "scan, shipped pack, $SMALL_ROWS rows, distinct summaries" "$DISTINCT_BYTES" "" read_distinct "0 1" -- "$BIN" "${SCAN[@]}" "$DISTINCT"
 measure duck_noop "DuckDB: python + import only" 0 "" "" "0" -- "${DUCK[@]}" "$SQL_DIR/noop.sql"
-measure duck_parse "DuckDB: parse (count, sum 借方金额)" "$UTF8_BYTES" "" "" "0" -- "${DUCK[@]}" "$SQL_DIR/parse.sql"
+record duck_parse "DuckDB: parse (count, sum 借方金额)" "$UTF8_BYTES" "" ""
 measure duck_parse_1t "DuckDB: parse, 1 thread" "$UTF8_BYTES" duck_parse "" "0" -- "${DUCK[@]}" "$SQL_DIR/parse.sql" 1
 measure duck_full "DuckDB: full parse into a table" "$UTF8_BYTES" duck_parse "" "0" -- "${DUCK[@]}" "$SQL_DIR/full.sql"
 measure duck_sql "DuckDB: equivalent SQL" "$UTF8_BYTES" duck_parse "" "0" -- "${DUCK[@]}" "$SQL_DIR/equivalent.sql"
