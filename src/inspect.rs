@@ -97,6 +97,22 @@ pub fn report(file: &LedgerFile) -> FileReport {
     }
 }
 
+/// Units named on the terminal: a federation's combined export holds hundreds, so past
+/// [`UNITS_SHOWN`] the line names the first ones and the count (`--format json` lists
+/// them all).
+fn units_line(units: &[String]) -> String {
+    if units.len() <= UNITS_SHOWN {
+        return units.join("、");
+    }
+    format!(
+        "{} 等 {} 个单位（全部单位见 --format json）",
+        units[..UNITS_SHOWN].join("、"),
+        units.len()
+    )
+}
+
+const UNITS_SHOWN: usize = 10;
+
 pub fn write_json(
     out: &mut dyn Write,
     results: &[Result<LedgerFile, FileError>],
@@ -158,7 +174,7 @@ pub fn write_text(
             out,
             "  表头: 第 {} 行；单位: {}（来自 {}）",
             file.header_line.map_or("-".to_string(), |l| l.to_string()),
-            file.unit,
+            units_line(&file.units),
             file.unit_source
         )?;
         let charts: Vec<String> = file
@@ -226,4 +242,25 @@ pub fn write_text(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn many_units_are_counted_not_all_named() {
+        let units = |n: usize| (1..=n).map(|i| format!("单位{i}")).collect::<Vec<_>>();
+        assert_eq!(units_line(&units(2)), "单位1、单位2");
+        assert_eq!(
+            units_line(&units(UNITS_SHOWN)),
+            units(UNITS_SHOWN).join("、")
+        );
+        let line = units_line(&units(1250));
+        assert!(
+            line.starts_with("单位1、单位2、") && line.contains("单位10 等 1250 个单位"),
+            "{line}"
+        );
+        assert!(!line.contains("单位11"), "{line}");
+    }
 }

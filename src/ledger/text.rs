@@ -242,6 +242,9 @@ struct Splitter {
     /// the next starts one byte later. Set for a line without quotes (nearly every line),
     /// which is then copied once instead of field by field.
     gapped: bool,
+    /// The record is one line without NUL bytes or 0xEF (the first byte of a BOM), found
+    /// by [`Self::cut_unquoted`]; false when not known.
+    plain: bool,
 }
 
 impl Splitter {
@@ -253,6 +256,7 @@ impl Splitter {
         self.quote_field = 0;
         self.quoted_delims = 0;
         self.gapped = false;
+        self.plain = false;
     }
 
     /// Splits one decoded line; returns true when the record is complete (no open quote).
@@ -267,15 +271,7 @@ impl Splitter {
             // a quote sends the line to the slow path below. Delimiters are ASCII, so every
             // cut falls between characters.
             debug_assert!(self.rec.is_empty() && self.ends.is_empty() && !continuation);
-            let mut quoted = false;
-            for at in memchr::memchr2_iter(delimiter, b'"', bytes) {
-                if bytes[at] == b'"' {
-                    quoted = true;
-                    break;
-                }
-                self.ends.push(at);
-            }
-            if !quoted {
+            if self.cut_unquoted(bytes, delimiter) {
                 self.rec.push_str(line);
                 self.ends.push(bytes.len());
                 self.gapped = true;
@@ -328,6 +324,48 @@ impl Splitter {
             self.field_began = false;
             true
         }
+    }
+
+    /// The fast path of [`Self::feed`]: pushes the offset of every delimiter of `bytes`
+    /// to `ends` and returns true, or returns false on a line with a quote (`ends` then
+    /// holds some of the delimiters before it, and is cleared by the caller). Sixteen
+    /// bytes are compared at a time (SSE2 through `wide`, no `unsafe` here): a line has
+    /// a dozen delimiters, and a search call per delimiter (`memchr2_iter`) made this a
+    /// tenth of the reader's time.
+    fn cut_unquoted(&mut self, bytes: &[u8], delimiter: u8) -> bool {
+        use wide::u8x16;
+        let (quote, delim) = (u8x16::from(b'"'), u8x16::from(delimiter));
+        let (nul, bom) = (u8x16::from(0), u8x16::from(0xEF));
+        let mut blocks = bytes.chunks_exact(16);
+        let mut base = 0;
+        let mut special = 0;
+        let mut cut = |block: [u8; 16], valid: u32, base: usize| {
+            let block = u8x16::from(block);
+            if block.simd_eq(quote).to_bitmask() & valid != 0 {
+                return false;
+            }
+            special |= (block.simd_eq(nul) | block.simd_eq(bom)).to_bitmask() & valid;
+            let mut delims = block.simd_eq(delim).to_bitmask() & valid;
+            while delims != 0 {
+                self.ends.push(base + delims.trailing_zeros() as usize);
+                delims &= delims - 1;
+            }
+            true
+        };
+        for block in &mut blocks {
+            if !cut(block.try_into().expect("16 bytes"), u32::MAX, base) {
+                return false;
+            }
+            base += 16;
+        }
+        let rest = blocks.remainder();
+        let mut last = [0u8; 16];
+        last[..rest.len()].copy_from_slice(rest);
+        if !cut(last, (1 << rest.len()) - 1, base) {
+            return false;
+        }
+        self.plain = special == 0;
+        true
     }
 
     fn fields(&self) -> impl Iterator<Item = &str> {
@@ -422,8 +460,9 @@ impl<'a> TextRecords<'a> {
         let bytes = rec.as_bytes();
         let clean = issue == Issue::None
             && count <= limits::MAX_COLUMNS
-            && !memchr::memchr2_iter(0, 0xEF, bytes)
-                .any(|at| bytes[at] == 0 || bytes[at..].starts_with(UTF8_BOM));
+            && (self.splitter.plain
+                || !memchr::memchr2_iter(0, 0xEF, bytes)
+                    .any(|at| bytes[at] == 0 || bytes[at..].starts_with(UTF8_BOM)));
         if clean {
             // What `fill_cells` would copy cell by cell, in one go.
             let base = text.len();
@@ -619,6 +658,31 @@ mod tests {
 
     fn ok(cells: &[&str]) -> Result<Vec<String>, String> {
         Ok(cells.iter().map(|s| (*s).to_string()).collect())
+    }
+
+    proptest::proptest! {
+        /// Cutting a line at its delimiters finds what a byte-by-byte loop finds, and
+        /// whether the line has NUL or 0xEF bytes; it gives up on a line with a quote.
+        #[test]
+        fn cutting_a_line_finds_every_delimiter(
+            line in proptest::collection::vec(
+                proptest::sample::select(vec![b',', b'\t', b'"', b'a', 0x80, 0xE5, 0xEF, 0]),
+                0..70,
+            ),
+            tab in proptest::bool::ANY,
+        ) {
+            let delimiter = if tab { b'\t' } else { b',' };
+            let mut splitter = Splitter::default();
+            let unquoted = splitter.cut_unquoted(&line, delimiter);
+            proptest::prop_assert_eq!(unquoted, !line.contains(&b'"'));
+            if unquoted {
+                let expected: Vec<usize> =
+                    (0..line.len()).filter(|&i| line[i] == delimiter).collect();
+                proptest::prop_assert_eq!(splitter.ends, expected);
+                let plain = !line.iter().any(|&b| b == 0 || b == 0xEF);
+                proptest::prop_assert_eq!(splitter.plain, plain);
+            }
+        }
     }
 
     #[test]
