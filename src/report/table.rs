@@ -23,6 +23,56 @@ fn yuan(decimal: &str) -> String {
     value::parse_amount(decimal).map_or_else(|_| decimal.to_string(), value::format_fen)
 }
 
+/// The notes as the terminal shows them. A federation's scan gives every unit the same
+/// remarks (no parameter for its province, year after year): 125 unions made 4,500
+/// lines. So the years of a remark that starts with one (`2022 年：…`) are put together,
+/// and a remark several units share is one line with the count and the first units
+/// (`--format json` keeps every note of every unit).
+fn note_lines(notes: &[crate::scan::Note]) -> Vec<String> {
+    use std::collections::BTreeMap;
+    // (unit, rule, remark without its year) → years.
+    let mut years: BTreeMap<(&str, &str, &str), Vec<&str>> = BTreeMap::new();
+    for n in notes {
+        let (year, rest) = match n.message.split_once(" 年：") {
+            Some((year, rest)) if year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()) => {
+                (Some(year), rest)
+            }
+            _ => (None, n.message.as_str()),
+        };
+        let entry = years.entry((&n.unit, &n.rule_id, rest)).or_default();
+        entry.extend(year);
+    }
+    // (rule, remark with its years) → units, in unit order.
+    let mut units: BTreeMap<(&str, String), Vec<&str>> = BTreeMap::new();
+    for ((unit, rule, rest), mut years) in years {
+        years.sort_unstable();
+        years.dedup();
+        let message = if years.is_empty() {
+            rest.to_string()
+        } else {
+            format!("{} 年：{rest}", years.join("、"))
+        };
+        units.entry((rule, message)).or_default().push(unit);
+    }
+    let mut lines: Vec<(&str, String)> = units
+        .into_iter()
+        .map(|((rule, message), units)| {
+            let line = match units.as_slice() {
+                [unit] => format!("{unit} {rule}: {message}"),
+                [_, _] | [_, _, _] => format!("{} {rule}: {message}", units.join("、")),
+                _ => format!(
+                    "{} 等 {} 个单位 {rule}: {message}",
+                    units[..3].join("、"),
+                    units.len()
+                ),
+            };
+            (units[0], line)
+        })
+        .collect();
+    lines.sort();
+    lines.into_iter().map(|(_, line)| line).collect()
+}
+
 pub fn write_table(
     out: &mut dyn Write,
     findings: &[Finding],
@@ -125,8 +175,8 @@ pub fn write_table(
     }
     if !notes.is_empty() {
         writeln!(out, "\n说明:")?;
-        for n in notes {
-            writeln!(out, "  {} {}: {}", n.unit, n.rule_id, n.message)?;
+        for line in note_lines(notes) {
+            writeln!(out, "  {line}")?;
         }
     }
     if !findings.is_empty() {
@@ -248,4 +298,40 @@ pub fn write_table(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scan::Note;
+
+    fn note(unit: &str, rule: &str, message: &str) -> Note {
+        Note {
+            unit: unit.to_string(),
+            rule_id: rule.to_string(),
+            message: message.to_string(),
+        }
+    }
+
+    #[test]
+    fn shared_notes_are_one_line_with_their_years_and_units() {
+        let mut notes = Vec::new();
+        for unit in ["甲工会", "乙工会", "丙工会", "丁工会"] {
+            for year in ["2023", "2022"] {
+                notes.push(note(unit, "CAP-002", &format!("{year} 年：没有适用的参数")));
+            }
+        }
+        notes.push(note("乙工会", "PAT-010", "本福特检验不适用: 85 行 < 500"));
+        notes.push(note("乙工会", "CAP-011", "2024 年：没有适用的参数"));
+        notes.push(note("甲工会", "PAT-010", "本福特检验不适用: 85 行 < 500"));
+        notes.sort();
+        assert_eq!(
+            note_lines(&notes),
+            [
+                "丁工会、丙工会、乙工会 等 4 个单位 CAP-002: 2022、2023 年：没有适用的参数",
+                "乙工会 CAP-011: 2024 年：没有适用的参数",
+                "乙工会、甲工会 PAT-010: 本福特检验不适用: 85 行 < 500",
+            ]
+        );
+    }
 }
