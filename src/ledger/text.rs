@@ -179,7 +179,9 @@ fn decode(raw: &[u8], decoding: LineDecoding) -> (std::borrow::Cow<'_, str>, Iss
             Err(_) => (String::from_utf8_lossy(raw), Issue::Invalid),
         },
         LineDecoding::Gb18030 => {
-            if let Ok(text) = simdutf8::basic::from_utf8(raw) {
+            // Most GBK lines are invalid UTF-8 within their first Chinese character, and
+            // `std` stops there; `simdutf8::basic` reads the whole line before it says so.
+            if let Ok(text) = std::str::from_utf8(raw) {
                 if text.is_ascii() {
                     (Cow::Borrowed(text), Issue::None)
                 } else {
