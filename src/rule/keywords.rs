@@ -216,7 +216,10 @@ impl<'a> HitCache<'a> {
             TextField::Text => {
                 let key = (row.summary, row.payee, row.account);
                 if self.text_key != Some(key) {
-                    let mut all = self.hits(row.summary).to_vec();
+                    // The list's buffer is kept from row to row: most rows change the key.
+                    let mut all = std::mem::take(&mut self.text_hits);
+                    all.clear();
+                    all.extend_from_slice(self.hits(row.summary));
                     all.extend_from_slice(self.hits(row.payee));
                     all.extend_from_slice(self.hits(row.account));
                     all.sort_unstable();
