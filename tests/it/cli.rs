@@ -114,6 +114,38 @@ fn jsonl_csv_and_table_agree() {
         n,
         "every finding is listed in the table"
     );
+
+    // The detectors' remarks: the JSON keeps each unit's; the table puts a remark that
+    // several units or years share on one line, and names every unit or counts it.
+    let text = stdout(&table);
+    let remarks: Vec<&str> = text
+        .split("\n说明:\n")
+        .nth(1)
+        .expect("a remarks section")
+        .lines()
+        .take_while(|line| line.starts_with("  "))
+        .collect();
+    let notes = json_doc["notes"].as_array().unwrap();
+    assert!(remarks.len() < notes.len(), "{remarks:#?}");
+    for note in notes {
+        let (unit, rule) = (
+            note["unit"].as_str().unwrap(),
+            note["rule_id"].as_str().unwrap(),
+        );
+        assert!(
+            remarks
+                .iter()
+                .any(|line| line.contains(rule)
+                    && (line.contains(unit) || line.contains(" 个单位 "))),
+            "{unit} {rule} is in no remark line: {remarks:#?}"
+        );
+    }
+    assert!(
+        remarks
+            .iter()
+            .any(|line| line.contains(" 等 5 个单位 CAP-010: 2021、2022 年：")),
+        "{remarks:#?}"
+    );
 }
 
 #[test]
@@ -362,4 +394,31 @@ fn outliers_against_peer_units() {
     };
     assert_eq!(flagged_units("unit"), (vec![], 0));
     assert_eq!(flagged_units("peers"), (vec!["乙工会".to_string()], 11));
+}
+
+/// A federation's combined export names many unions: `inspect` on the terminal names
+/// the first ten and the count, the JSON lists them all.
+#[test]
+fn inspect_counts_many_units() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("日期,凭证号,摘要,科目名称,借方金额,贷方金额,单位名称\n");
+    for i in 1..=12 {
+        text.push_str(&format!(
+            "2025-03-{i:02},记-{i},会员活动,会员活动支出,100.00,,第{i:02}工会\n"
+        ));
+    }
+    std::fs::write(dir.path().join("federation.csv"), text).unwrap();
+    let out = run_in(dir.path(), &["inspect", "federation.csv"]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let shown = stdout(&out);
+    assert!(
+        shown.contains("第01工会、第02工会、") && shown.contains("第10工会 等 12 个单位"),
+        "{shown}"
+    );
+    assert!(!shown.contains("第11工会"), "{shown}");
+    let doc = json(&run_in(
+        dir.path(),
+        &["inspect", "--format", "json", "federation.csv"],
+    ));
+    assert_eq!(doc["files"][0]["units"].as_array().unwrap().len(), 12);
 }
