@@ -295,37 +295,31 @@ pub fn get<'a>(field: Field, row: &Row, file: &'a LedgerFile) -> Value<'a> {
     }
 }
 
-/// The interned string behind a text field of `row`, for per-string caches; `None` for
-/// fields that are not interned (numbers, dates, direction, file).
-/// Whether `field` is an interned text ([`sym`] gives its symbol for every row).
-pub fn is_interned_text(field: Field) -> bool {
-    matches!(
-        field,
-        Field::Voucher
-            | Field::Summary
-            | Field::AccountCode
-            | Field::Account
-            | Field::Payee
-            | Field::Handler
-            | Field::Department
-            | Field::Project
-            | Field::Unit
-    )
+/// How to read the interned string behind a text field, for per-string caches; `None`
+/// for fields that are not interned (numbers, dates, direction, file).
+fn sym_reader(field: Field) -> Option<fn(&Row) -> crate::ledger::Sym> {
+    Some(match field {
+        Field::Voucher => |row| row.voucher,
+        Field::Summary => |row| row.summary,
+        Field::AccountCode => |row| row.account_code,
+        Field::Account => |row| row.account,
+        Field::Payee => |row| row.payee,
+        Field::Handler => |row| row.handler,
+        Field::Department => |row| row.department,
+        Field::Project => |row| row.project,
+        Field::Unit => |row| row.unit,
+        _ => return None,
+    })
 }
 
+/// Whether `field` is an interned text: [`sym`] gives its string for every row.
+pub fn is_interned_text(field: Field) -> bool {
+    sym_reader(field).is_some()
+}
+
+/// The interned string behind a text field of `row` ([`sym_reader`]).
 pub fn sym(field: Field, row: &Row) -> Option<crate::ledger::Sym> {
-    match field {
-        Field::Voucher => Some(row.voucher),
-        Field::Summary => Some(row.summary),
-        Field::AccountCode => Some(row.account_code),
-        Field::Account => Some(row.account),
-        Field::Payee => Some(row.payee),
-        Field::Handler => Some(row.handler),
-        Field::Department => Some(row.department),
-        Field::Project => Some(row.project),
-        Field::Unit => Some(row.unit),
-        _ => None,
-    }
+    sym_reader(field).map(|read| read(row))
 }
 
 /// The text of a field for a message placeholder; money is shown with 千分位, a blank
