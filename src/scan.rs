@@ -687,7 +687,9 @@ pub fn run_detectors(
     let started = std::time::Instant::now();
     let ids = crate::detector::ids::TextIds::new(files);
     let numbered = started.elapsed();
-    let units = rows_by_unit(&Ctx::new(files, calendar, refs, &ids));
+    // For the unit index and the units' candidate lists (detectors have their own).
+    let base = Ctx::new(files, calendar, refs, &ids);
+    let units = rows_by_unit(&base);
     tracing::debug!(
         text_ids_ms = numbered.as_millis() as u64,
         units_ms = (started.elapsed() - numbered).as_millis() as u64,
@@ -699,55 +701,57 @@ pub fn run_detectors(
     // them). The rules of a unit run in parallel too, so one large unit (a single
     // union's ledger) still keeps every core busy. Order does not matter otherwise:
     // findings are sorted afterwards and notes merged.
-    // `sets[file]` are where a rule's candidates are: its own set or the one it shares.
+    // Each candidate set a rule reads (its own, or the one it shares), once:
+    // `sets[file]` per file. Rules that share a set (nine shipped ones take every expense
+    // line) share a unit's list of candidates too.
     let sources = rules.candidate_sources();
     let empty = RowSet::default();
+    let mut shared: Vec<(usize, Vec<&RowSet>)> = Vec::new();
     struct Plan<'r, 'c> {
         rule: &'r Rule,
         detector: &'r crate::detector::Detector,
-        /// The rule whose candidate sets it reads (itself, or the one it shares).
-        source: usize,
-        sets: Vec<&'r RowSet>,
+        /// Where its candidate sets are in `shared`.
+        list: usize,
         /// One per rule: it keeps what the rule works out once for all units.
         ctx: Ctx<'c>,
         /// Time spent in the rule, summed over units (nanoseconds), for the debug log.
         spent: std::sync::atomic::AtomicU64,
     }
-    let plans: Vec<Plan> = (rules.rules.iter().enumerate())
-        .filter_map(|(idx, rule)| {
-            let detector = rule.detector.as_ref()?;
-            Some(Plan {
-                rule,
-                detector,
-                source: sources[idx],
-                sets: (candidates.iter())
-                    .map(|per_rule| per_rule.get(sources[idx]).unwrap_or(&empty))
-                    .collect(),
-                ctx: Ctx::new(files, calendar, refs, &ids),
-                spent: Default::default(),
-            })
-        })
-        .collect();
+    let mut plans: Vec<Plan> = Vec::new();
+    for (idx, rule) in rules.rules.iter().enumerate() {
+        let Some(detector) = &rule.detector else {
+            continue;
+        };
+        let source = sources[idx];
+        let list = match shared.iter().position(|(s, _)| *s == source) {
+            Some(list) => list,
+            None => {
+                let sets = (candidates.iter())
+                    .map(|per_rule| per_rule.get(source).unwrap_or(&empty))
+                    .collect();
+                shared.push((source, sets));
+                shared.len() - 1
+            }
+        };
+        plans.push(Plan {
+            rule,
+            detector,
+            list,
+            ctx: Ctx::new(files, calendar, refs, &ids),
+            spent: Default::default(),
+        });
+    }
     let per_unit: Vec<Vec<(Vec<Finding>, Vec<Note>)>> = units
         .par_iter()
         .map(|unit| {
-            // The unit's candidates once per candidate set: rules that share a set (nine
-            // shipped ones take every expense line) share the list too.
-            let mut lists: Vec<(usize, Vec<RowRef>)> = Vec::new();
-            for plan in &plans {
-                if !lists.iter().any(|(source, _)| *source == plan.source) {
-                    let list = unit_candidates(&plan.ctx, unit, &plan.sets);
-                    lists.push((plan.source, list));
-                }
-            }
+            let lists: Vec<Vec<RowRef>> = (shared.iter())
+                .map(|(_, sets)| unit_candidates(&base, unit, sets))
+                .collect();
             plans
                 .par_iter()
                 .map(|plan| {
                     let started = std::time::Instant::now();
-                    let (_, candidates) = (lists.iter())
-                        .find(|(source, _)| *source == plan.source)
-                        .expect("a list was made for every plan's source");
-                    let out = run_unit(plan.detector, &plan.ctx, unit, candidates);
+                    let out = run_unit(plan.detector, &plan.ctx, unit, &lists[plan.list]);
                     // The unit's findings are made now, while its rows are in cache.
                     let findings: Vec<Finding> = (out.hits.into_iter())
                         .map(|hit| Finding::for_hit(plan.rule, hit, files, unit.name))
@@ -774,17 +778,16 @@ pub fn run_detectors(
             "detector done"
         );
     }
-    // One move of every finding into one table, the row rules' first: merging per rule
-    // first moved each of them twice (and took fresh memory for it twice).
+    // One move of every detector finding, after the row rules' (merging per rule first
+    // moved each of them twice, and took fresh memory for it twice).
     let total: usize = per_unit.iter().flatten().map(|(f, _)| f.len()).sum();
-    let mut findings = Vec::with_capacity(total + row_findings.len());
-    findings.append(&mut row_findings);
+    row_findings.reserve_exact(total);
     let mut notes = Vec::new();
     for (mut f, mut n) in per_unit.into_iter().flatten() {
-        findings.append(&mut f);
+        row_findings.append(&mut f);
         notes.append(&mut n);
     }
-    (findings, merge_notes(notes))
+    (row_findings, merge_notes(notes))
 }
 
 #[cfg(test)]
