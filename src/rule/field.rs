@@ -295,9 +295,12 @@ pub fn get<'a>(field: Field, row: &Row, file: &'a LedgerFile) -> Value<'a> {
     }
 }
 
+/// Reads the interned string of one text field of a row.
+pub type SymReader = fn(&Row) -> crate::ledger::Sym;
+
 /// How to read the interned string behind a text field, for per-string caches; `None`
 /// for fields that are not interned (numbers, dates, direction, file).
-fn sym_reader(field: Field) -> Option<fn(&Row) -> crate::ledger::Sym> {
+pub fn sym_reader(field: Field) -> Option<SymReader> {
     Some(match field {
         Field::Voucher => |row| row.voucher,
         Field::Summary => |row| row.summary,

@@ -809,23 +809,25 @@ impl LikeMemo {
 #[derive(Clone, Debug)]
 pub struct Condition {
     pub expr: Expr,
-    /// Memo key and the one text field, when the condition looks at nothing else.
-    by_text: Option<(u32, Field)>,
+    /// Memo key, the one text field and how to read its string, when the condition looks
+    /// at nothing else.
+    by_text: Option<(u32, Field, field::SymReader)>,
 }
 
 impl Condition {
     pub fn new(expr: Expr) -> Condition {
-        let by_text = expr.only_text_field().map(|field| (next_memo_id(), field));
+        let by_text = expr
+            .only_text_field()
+            .and_then(|field| Some((next_memo_id(), field, field::sym_reader(field)?)));
         Condition { expr, by_text }
     }
 
     /// [`Expr::is_true`], remembered per string when the condition has one text field.
     pub fn holds(&self, row: &Row, file: &LedgerFile, memo: &mut LikeMemo) -> bool {
-        match self
-            .by_text
-            .and_then(|(id, f)| Some((id, field::sym(f, row)?)))
-        {
-            Some((id, sym)) => memo.remembered(id, sym, |memo| self.expr.is_true(row, file, memo)),
+        match self.by_text {
+            Some((id, _, read)) => {
+                memo.remembered(id, read(row), |memo| self.expr.is_true(row, file, memo))
+            }
             None => self.expr.is_true(row, file, memo),
         }
     }
@@ -1034,7 +1036,7 @@ mod tests {
             ("金额 >= 500", None),
         ] {
             let condition = Condition::new(compile(sql).expect(sql));
-            assert_eq!(condition.by_text.map(|(_, f)| f), by_text, "{sql}");
+            assert_eq!(condition.by_text.map(|(_, f, _)| f), by_text, "{sql}");
             let mut memo = LikeMemo::default();
             let mut held = 0;
             for row in &file.rows {
