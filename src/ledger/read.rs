@@ -713,9 +713,10 @@ impl Converter {
         }
         let facts = self.summary_facts[slot];
         let summary_has_label = facts & SummaryFacts::LABEL_CHAR != 0;
+        let date_cell = self.cell(cells, Col::Date);
         let probes = [
             summary,
-            self.cell(cells, Col::Date),
+            date_cell,
             self.cell(cells, Col::Voucher),
             self.cell(cells, Col::Day),
             cells
@@ -760,7 +761,6 @@ impl Converter {
         };
 
         // Date: one column, or 年/月/日 split, or blank on a continuation line.
-        let date_cell = self.cell(cells, Col::Date);
         let voucher_raw = self.voucher(cells, ids, file);
         let date = if self.layout.has(Col::Date) {
             if date_cell.is_empty() && voucher_raw == super::Sym::EMPTY && self.previous.is_some() {
@@ -820,8 +820,7 @@ impl Converter {
         } else {
             voucher_raw
         };
-        let (payee, staff) = self.payee_and_staff(cells);
-        let payee_from_cell = !self.cell(cells, Col::Payee).is_empty();
+        let (payee, staff, payee_from_cell) = self.payee_and_staff(cells);
         let mut handler = self.cell(cells, Col::Handler);
         let handler_from_cell = !handler.is_empty();
         if handler.is_empty() {
@@ -1033,9 +1032,11 @@ impl Converter {
         }
     }
 
-    /// The counterparty, and a staff name to use as handler when there is no handler column.
-    fn payee_and_staff<'c>(&self, cells: &'c [&str]) -> (&'c str, &'c str) {
+    /// The counterparty, a staff name to use as handler when there is no handler column,
+    /// and whether the counterparty is the payee column's own cell.
+    fn payee_and_staff<'c>(&self, cells: &'c [&str]) -> (&'c str, &'c str, bool) {
         let mut payee = self.cell(cells, Col::Payee);
+        let from_cell = !payee.is_empty();
         for col in [Col::Supplier, Col::Customer] {
             if payee.is_empty() {
                 payee = self.cell(cells, col);
@@ -1045,7 +1046,7 @@ impl Converter {
         // 金蝶 核算项目: `供应商---某超市` or `客户---A;职员---张三`.
         let aux = self.cell(cells, Col::Aux);
         if aux.is_empty() {
-            return (payee, staff);
+            return (payee, staff, from_cell);
         }
         for item in aux.split([';', '；', ',']) {
             let Some((kind, name)) = item.split_once("---").or_else(|| item.split_once("--"))
@@ -1064,7 +1065,7 @@ impl Converter {
                 payee = name;
             }
         }
-        (payee, staff)
+        (payee, staff, from_cell)
     }
 }
 

@@ -32,6 +32,12 @@ pub fn trim(text: &str) -> &str {
         // The non-ASCII whitespace characters: U+0085 and U+00A0 (C2 85, C2 A0), U+1680
         // (E1 9A 80), U+2000..U+200A, U+2028, U+2029, U+202F, U+205F (E2 80 xx, E2 81
         // 9F) and U+3000 (E3 80 80). Anything else ending the text is not whitespace.
+        // Their last bytes, less 0x80, are the bits of `LAST`: a text ending in any other
+        // byte (three in four Chinese characters) needs no look at the bytes before.
+        const LAST: u64 = 0x7FF | 1 << 0x1F | 1 << 0x20 | 1 << 0x28 | 1 << 0x29 | 1 << 0x2F;
+        if LAST >> (last & 0x3F) & 1 == 0 {
+            return if clean_start { text } else { text.trim() };
+        }
         let n = bytes.len();
         let two = n >= 2 && bytes[n - 2] == 0xC2 && matches!(last, 0x85 | 0xA0);
         let three = n >= 3
@@ -88,6 +94,11 @@ pub fn to_half_width(text: &str) -> std::borrow::Cow<'_, str> {
 /// Accepts `1,234.56`, `¥1234.5`, `￥ 1 234`, full-width digits, `-12.00` and `(12.00)`
 /// (红字), and more than two decimals when they round to fen. Rejects anything else.
 pub fn parse_amount(raw: &str) -> Result<i64, String> {
+    // A blank cell (the other side of a split 借方/贷方 pair, half of all amount cells)
+    // is 0 without the normalising copy below.
+    if raw.is_empty() {
+        return Ok(0);
+    }
     if let Some(fen) = plain_amount(raw.as_bytes()) {
         return Ok(fen);
     }
