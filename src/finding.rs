@@ -118,6 +118,9 @@ impl Finding {
         title: Arc<str>,
         basis: Arc<str>,
     ) -> Finding {
+        // One empty text for the six fields (each `Arc::from("")` is an allocation, and
+        // most findings replace them all at once).
+        let empty: Arc<str> = Arc::from("");
         Finding {
             rule_id,
             severity,
@@ -125,15 +128,15 @@ impl Finding {
             title,
             message: String::new(),
             basis,
-            unit: Arc::from(""),
-            file: Arc::from(""),
+            unit: empty.clone(),
+            file: empty.clone(),
             sheet: None,
             line: 0,
-            voucher: Arc::from(""),
+            voucher: empty.clone(),
             date: String::new(),
-            account: Arc::from(""),
-            summary: Arc::from(""),
-            payee: Arc::from(""),
+            account: empty.clone(),
+            summary: empty.clone(),
+            payee: empty,
             amount: String::new(),
             fingerprint: String::new(),
             period: None,

@@ -80,15 +80,36 @@ fn default_label() -> String {
     "支出".to_string()
 }
 
-/// The limit in force for `unit` on `date`, and a description of its source.
-fn limit(p: &Params, ctx: &Ctx, unit: &str, date: NaiveDate) -> Option<(f64, String)> {
-    let province = ctx.refs.province_of(unit);
-    if let Some(key) = &p.param
-        && let Some((value, source)) = ctx.refs.params.value(unit, province.as_deref(), date, key)
-    {
-        return Some((value, source.describe()));
+/// Where a limit in force comes from. It is put into words only for a finding's message:
+/// a per-person rule looks its limit up on every date of every unit.
+enum LimitSource<'a> {
+    Param(crate::reference::params::Source<'a>),
+    RuleDefault,
+}
+
+impl std::fmt::Display for LimitSource<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LimitSource::Param(source) => f.write_str(&source.describe()),
+            LimitSource::RuleDefault => f.write_str("规则默认值"),
+        }
     }
-    p.limit.map(|v| (v, "规则默认值".to_string()))
+}
+
+/// The limit in force for `unit` (in `province`) on `date`, and its source.
+fn limit<'a>(
+    p: &Params,
+    ctx: &Ctx<'a>,
+    unit: &str,
+    province: Option<&str>,
+    date: NaiveDate,
+) -> Option<(f64, LimitSource<'a>)> {
+    if let Some(key) = &p.param
+        && let Some((value, source)) = ctx.refs.params.value(unit, province, date, key)
+    {
+        return Some((value, LimitSource::Param(source)));
+    }
+    p.limit.map(|v| (v, LimitSource::RuleDefault))
 }
 
 /// The first day of the period `date` falls in.
@@ -135,14 +156,12 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     }
     debug_assert!(periods.is_sorted_by_key(|(start, _)| *start));
     let members = ctx.refs.members(unit.name);
+    let province = ctx.refs.province_of(unit.name);
     for (start, rows) in periods {
         let label = period_label(p.period, start);
         let total: i64 = rows.iter().map(|r| ctx.row(*r).debit).sum();
-        let Some((limit, source)) = limit(p, ctx, unit.name, start) else {
-            let province = ctx
-                .refs
-                .province_of(unit.name)
-                .unwrap_or_else(|| "未知".to_string());
+        let Some((limit, source)) = limit(p, ctx, unit.name, province.as_deref(), start) else {
+            let province = province.as_deref().unwrap_or("未知");
             out.notes.push(format!(
                 "{label}：单位所在省份（{province}）没有适用的参数“{}”，{}限额检查已跳过 (no parameter set in force; give --province or a units table, or --use-presets)",
                 p.param.as_deref().unwrap_or(""),
@@ -278,7 +297,8 @@ fn per_person(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     // Candidates are in date order and summaries repeat: the limit in force is looked up
     // once per date and a summary's numbers are read once.
     let mut noted_years: Vec<i32> = Vec::new();
-    let mut in_force: Option<(NaiveDate, Option<(f64, String)>)> = None;
+    let mut in_force: Option<(NaiveDate, Option<(f64, LimitSource)>)> = None;
+    let province = ctx.refs.province_of(unit.name);
     // By the summary's scan-wide number: no string hashing per candidate.
     let mut numbers: rustc_hash::FxHashMap<u32, SummaryNumbers> = Default::default();
     for &r in unit.candidates {
@@ -290,7 +310,10 @@ fn per_person(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
             Some((date, found)) if *date == row.date => found,
             _ => {
                 &in_force
-                    .insert((row.date, limit(p, ctx, unit.name, row.date)))
+                    .insert((
+                        row.date,
+                        limit(p, ctx, unit.name, province.as_deref(), row.date),
+                    ))
                     .1
             }
         };
