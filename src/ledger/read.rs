@@ -30,6 +30,9 @@ pub struct ReadOptions {
     pub unit: Option<String>,
     /// User dialects first, then the built-in ones.
     pub dialects: Vec<Dialect>,
+    /// Put the rows in runs by unit while reading ([`super::runs`]): set by scans with
+    /// detector rules.
+    pub group_units: bool,
 }
 
 /// Summary texts that mark a subtotal row.
@@ -114,6 +117,7 @@ fn read_source(
     let mut found_header = false;
     let mut first_problem: Option<(u64, String)> = None;
     let mut chart_notes = ChartMismatch::default();
+    let mut runs = opts.group_units.then(super::runs::UnitRuns::default);
     let result = grid::read(source, opts.encoding, None, &mut |event| match event {
         Event::Opened {
             container,
@@ -163,6 +167,7 @@ fn read_source(
                 unterminated,
                 ids,
                 &mut file,
+                runs.as_mut(),
                 opts,
                 &stem,
                 single_sheet,
@@ -181,6 +186,9 @@ fn read_source(
             &mut found_header,
             &mut chart_notes,
         );
+    }
+    if let Some(runs) = runs {
+        file.grouped = runs.finish(&mut file.rows);
     }
     result.map_err(fail)?;
     if !found_header {
@@ -290,6 +298,7 @@ impl SheetReader {
         unterminated: bool,
         ids: Option<super::grid::RecordIds<'_>>,
         file: &mut LedgerFile,
+        runs: Option<&mut super::runs::UnitRuns>,
         opts: &ReadOptions,
         stem: &str,
         single_sheet: bool,
@@ -314,7 +323,10 @@ impl SheetReader {
                     }
                 };
                 match outcome {
-                    Outcome::Row(row) => file.rows.push(row),
+                    Outcome::Row(row) => match runs {
+                        Some(runs) => runs.push(&mut file.rows, row),
+                        None => file.rows.push(row),
+                    },
                     Outcome::Skip(kind) => *file.skipped.entry(kind).or_default() += 1,
                     Outcome::Reject(column, reason) => file.rejects.push(Reject {
                         sheet: self.name.clone(),
