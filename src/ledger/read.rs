@@ -1095,8 +1095,11 @@ fn parse_direction(cell: &str) -> Option<Direction> {
 
 /// Parses a small count such as 附件数 or 分录序号 (`3`, `3.0`, `3.00000`).
 fn parse_count(cell: &str) -> Option<u32> {
-    if cell.is_empty() {
-        return None;
+    match cell.as_bytes() {
+        [] => return None,
+        // Most counts are one digit: no general parse for them.
+        &[digit @ b'0'..=b'9'] => return Some(u32::from(digit - b'0')),
+        _ => {}
     }
     if cell.len() <= 9 && cell.bytes().all(|b| b.is_ascii_digit()) {
         return cell.parse().ok();
@@ -1121,6 +1124,33 @@ mod tests {
                 has_label_char(&text),
                 text.contains(['计', '余', '页', '结'])
             );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn counts_read_every_whole_number(n in proptest::prelude::any::<u32>()) {
+            proptest::prop_assert_eq!(parse_count(&n.to_string()), Some(n));
+            proptest::prop_assert_eq!(parse_count(&format!("{n}.00")), Some(n));
+        }
+    }
+
+    /// Counts (附件数, 分录号) are whole numbers, written plainly, as `3.0` or in
+    /// full-width digits; a fraction, a sign or a word is not a count.
+    #[test]
+    fn counts_are_whole_numbers() {
+        for (cell, want) in [
+            ("0", Some(0)),
+            ("7", Some(7)),
+            ("12", Some(12)),
+            ("3.00", Some(3)),
+            ("４", Some(4)),
+            ("", None),
+            ("2.5", None),
+            ("x", None),
+            ("-1", None),
+        ] {
+            assert_eq!(parse_count(cell), want, "{cell}");
         }
     }
 
