@@ -62,7 +62,6 @@ fn read_options(read: &ReadArgs) -> Result<ReadOptions, Vec<ConfigError>> {
         encoding,
         unit: read.unit.clone(),
         dialects,
-        group_units: false,
     })
 }
 

@@ -348,11 +348,6 @@ pub fn scan(
 ) -> ScanOutcome {
     type PerFile = (Result<LedgerFile, FileError>, Vec<Finding>, Vec<RowSet>);
     let has_detectors = rules.rules.iter().any(|rule| rule.detector.is_some());
-    // Only detectors walk rows unit by unit: the reader puts them in runs by unit.
-    let opts = &ReadOptions {
-        group_units: has_detectors,
-        ..opts.clone()
-    };
     let results: Vec<PerFile> = inputs
         .par_iter()
         .map(|input| {
@@ -432,7 +427,7 @@ pub fn scan(
 fn group_rows_by_unit(file: &mut LedgerFile) {
     let key = |r: &crate::ledger::Row| (r.date, r.sheet, r.line);
     let rows = &file.rows;
-    if file.grouped || rows.is_sorted_by_key(|r| (r.unit, key(r))) {
+    if rows.is_sorted_by_key(|r| (r.unit, key(r))) {
         return;
     }
     // Units numbered densely as they appear (a file has few units and may have millions
@@ -474,9 +469,9 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
         .for_each(|part| distribute_in_place(part, &dense, unit_count, block));
 }
 
-/// Rows a unit's runs have at least, when grouping moves rows in place: as many as the
-/// reader's runs ([`crate::ledger::runs::BLOCK`]).
-const GROUP_BLOCK: usize = crate::ledger::runs::BLOCK;
+/// Rows a unit's runs have at least, when grouping moves rows in place (18 KB of rows:
+/// a walk over a unit's rows reads a run sequentially, then jumps).
+const GROUP_BLOCK: usize = 256;
 /// Below this many rows per run, grouping sorts instead.
 const GROUP_BLOCK_MIN: usize = 16;
 
@@ -951,60 +946,6 @@ mod tests {
                 assert_eq!(runs, want.chunk_by(|a, b| a.0 == b.0).count(), "{name}");
             }
         }
-    }
-
-    /// A federation's export read for a scan comes out of the reader in runs by unit
-    /// (`ReadOptions::group_units`): grouping leaves it as it is, and the unit index finds
-    /// every unit's rows in date order, the same rows as when the scan groups the table
-    /// itself.
-    #[test]
-    fn a_table_read_in_runs_is_indexed_as_it_is() {
-        let mut csv = String::from("日期,凭证号,摘要,科目名称,借方金额,单位名称\n");
-        for i in 0..3_000u32 {
-            let unit = ["一中工会", "人民医院工会", "城建集团工会"][(i * 7 + i / 3) as usize % 3];
-            csv.push_str(&format!(
-                "2024-{:02}-{:02},记-{i},会员活动,会员活动支出,{}.00,{unit}\n",
-                1 + i / 300,
-                1 + i % 300 / 12,
-                100 + i
-            ));
-        }
-        let read = |group_units| {
-            let opts = crate::ledger::read::ReadOptions {
-                group_units,
-                ..Default::default()
-            };
-            crate::ledger::read::read_bytes(csv.as_bytes(), "联合会.csv", &opts).expect("read")
-        };
-        let listed = |mut file: crate::ledger::LedgerFile| {
-            super::group_rows_by_unit(&mut file);
-            let files = [file];
-            let ids = crate::detector::ids::TextIds::new(&files);
-            let refs = crate::reference::References::default();
-            let ctx = super::Ctx::new(&files, crate::calendar::Calendar::builtin(), &refs, &ids);
-            (super::rows_by_unit(&ctx).iter())
-                .map(|unit| {
-                    assert!(unit.runs_in_date_order, "{}", unit.name);
-                    let lines = unit
-                        .all
-                        .iter()
-                        .map(|&r| ctx.row(r).line)
-                        .collect::<Vec<_>>();
-                    (unit.name.to_string(), lines)
-                })
-                .collect::<Vec<_>>()
-        };
-        let staged = read(true);
-        assert!(staged.grouped);
-        assert!(
-            !staged.rows.is_sorted_by_key(|r| r.unit),
-            "runs, not one block per unit"
-        );
-        let plain = read(false);
-        assert!(!plain.grouped);
-        let want = listed(plain);
-        assert_eq!(want.len(), 3);
-        assert_eq!(listed(staged), want);
     }
 
     /// The unit index lists every row of a unit once, in date order, from runs found a

@@ -14,7 +14,6 @@ pub mod header;
 pub mod limits;
 pub mod numbers;
 pub mod read;
-pub mod runs;
 pub mod sniff;
 pub mod text;
 pub mod value;
@@ -244,9 +243,6 @@ pub struct LedgerFile {
     pub unit_source: String,
     pub strings: Interner,
     pub rows: Vec<Row>,
-    /// The rows are each unit's runs, in (date, sheet, line) order read run after run
-    /// ([`runs`]); false when nothing says so.
-    pub grouped: bool,
     pub rows_read: u64,
     pub skipped: std::collections::BTreeMap<SkipKind, u64>,
     pub rejects: Vec<Reject>,
@@ -269,7 +265,6 @@ impl LedgerFile {
             unit_source: String::new(),
             strings: Interner::default(),
             rows: Vec::new(),
-            grouped: false,
             rows_read: 0,
             skipped: std::collections::BTreeMap::new(),
             rejects: Vec::new(),

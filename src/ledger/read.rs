@@ -30,9 +30,6 @@ pub struct ReadOptions {
     pub unit: Option<String>,
     /// User dialects first, then the built-in ones.
     pub dialects: Vec<Dialect>,
-    /// Put the rows in runs by unit while reading ([`super::runs`]): set by scans with
-    /// detector rules.
-    pub group_units: bool,
 }
 
 /// Summary texts that mark a subtotal row.
@@ -117,7 +114,6 @@ fn read_source(
     let mut found_header = false;
     let mut first_problem: Option<(u64, String)> = None;
     let mut chart_notes = ChartMismatch::default();
-    let mut runs = opts.group_units.then(super::runs::UnitRuns::default);
     let result = grid::read(source, opts.encoding, None, &mut |event| match event {
         Event::Opened {
             container,
@@ -167,7 +163,6 @@ fn read_source(
                 unterminated,
                 ids,
                 &mut file,
-                runs.as_mut(),
                 opts,
                 &stem,
                 single_sheet,
@@ -186,9 +181,6 @@ fn read_source(
             &mut found_header,
             &mut chart_notes,
         );
-    }
-    if let Some(runs) = runs {
-        file.grouped = runs.finish(&mut file.rows);
     }
     result.map_err(fail)?;
     if !found_header {
@@ -298,7 +290,6 @@ impl SheetReader {
         unterminated: bool,
         ids: Option<super::grid::RecordIds<'_>>,
         file: &mut LedgerFile,
-        runs: Option<&mut super::runs::UnitRuns>,
         opts: &ReadOptions,
         stem: &str,
         single_sheet: bool,
@@ -323,10 +314,7 @@ impl SheetReader {
                     }
                 };
                 match outcome {
-                    Outcome::Row(row) => match runs {
-                        Some(runs) => runs.push(&mut file.rows, row),
-                        None => file.rows.push(row),
-                    },
+                    Outcome::Row(row) => file.rows.push(row),
                     Outcome::Skip(kind) => *file.skipped.entry(kind).or_default() += 1,
                     Outcome::Reject(column, reason) => file.rejects.push(Reject {
                         sheet: self.name.clone(),
