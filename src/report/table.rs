@@ -297,6 +297,27 @@ pub fn write_table(
             )?;
         }
     }
+    // After a long listing the counts at the top have scrolled away (a federation's scan
+    // lists thousands of findings): the total and the check's verdict once more.
+    if !findings.is_empty() {
+        let level = format!(
+            "「{}」级及以上的{}问题（--fail-on {}）",
+            summary.fail_on.label_zh(),
+            if summary.fail_on_new { "新增" } else { "" },
+            summary.fail_on.name()
+        );
+        let verdict = if summary.failed {
+            format!("检查未通过：有{level}")
+        } else {
+            format!("检查通过：没有{level}")
+        };
+        writeln!(
+            out,
+            "\n共 {} 项问题（{}）。{verdict}",
+            summary.findings,
+            by_sev.join(" · ")
+        )?;
+    }
     Ok(())
 }
 

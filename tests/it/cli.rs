@@ -114,6 +114,33 @@ fn jsonl_csv_and_table_agree() {
         n,
         "every finding is listed in the table"
     );
+    // The listing ends with the total and the verdict the exit code gives.
+    let last = stdout(&table).lines().last().unwrap_or("").to_string();
+    assert!(last.starts_with(&format!("共 {active} 项问题（")), "{last}");
+    assert_eq!(code(&table), 1);
+    assert!(
+        last.ends_with("检查未通过：有「高」级及以上的问题（--fail-on high）"),
+        "{last}"
+    );
+    // Without the rules of the critical findings, `--fail-on critical` passes.
+    let mut args = vec!["scan", "sample-data/ledgers", "--fail-on", "critical"];
+    let findings = json_doc["findings"].as_array().unwrap();
+    let critical: Vec<&str> = (findings.iter())
+        .filter(|f| f["severity"] == "critical")
+        .map(|f| f["rule_id"].as_str().unwrap())
+        .collect();
+    assert!(!critical.is_empty());
+    for id in &critical {
+        args.extend(["--disable", id]);
+    }
+    let passed = run(&args);
+    assert_eq!(code(&passed), 0);
+    let last = stdout(&passed).lines().last().unwrap_or("").to_string();
+    assert!(last.starts_with("共 "), "{last}");
+    assert!(
+        last.ends_with("检查通过：没有「严重」级及以上的问题（--fail-on critical）"),
+        "{last}"
+    );
 
     // The detectors' remarks: the JSON keeps each unit's; the table puts a remark that
     // several units or years share on one line, and names every unit or counts it.
