@@ -26,18 +26,17 @@ pub fn trim(text: &str) -> &str {
     } else {
         !matches!(first, 0xC2 | 0xE1 | 0xE2 | 0xE3)
     };
+    // The non-ASCII whitespace characters: U+0085 and U+00A0 (C2 85, C2 A0), U+1680 (E1 9A
+    // 80), U+2000..U+200A, U+2028, U+2029, U+202F, U+205F (E2 80 xx, E2 81 9F) and U+3000
+    // (E3 80 80). Anything else ending the text is not whitespace. Their last bytes, less
+    // 0x80, are the bits of `LAST`: a text ending in any other byte (three in four Chinese
+    // characters) needs no look at the bytes before.
+    const LAST: u64 = 0x7FF | 1 << 0x1F | 1 << 0x20 | 1 << 0x28 | 1 << 0x29 | 1 << 0x2F;
     let clean_end = if last < 0x80 {
         !last.is_ascii_whitespace() && last != 0x0b
+    } else if LAST >> (last & 0x3F) & 1 == 0 {
+        true
     } else {
-        // The non-ASCII whitespace characters: U+0085 and U+00A0 (C2 85, C2 A0), U+1680
-        // (E1 9A 80), U+2000..U+200A, U+2028, U+2029, U+202F, U+205F (E2 80 xx, E2 81
-        // 9F) and U+3000 (E3 80 80). Anything else ending the text is not whitespace.
-        // Their last bytes, less 0x80, are the bits of `LAST`: a text ending in any other
-        // byte (three in four Chinese characters) needs no look at the bytes before.
-        const LAST: u64 = 0x7FF | 1 << 0x1F | 1 << 0x20 | 1 << 0x28 | 1 << 0x29 | 1 << 0x2F;
-        if LAST >> (last & 0x3F) & 1 == 0 {
-            return if clean_start { text } else { text.trim() };
-        }
         let n = bytes.len();
         let two = n >= 2 && bytes[n - 2] == 0xC2 && matches!(last, 0x85 | 0xA0);
         let three = n >= 3
