@@ -9,6 +9,7 @@ pub mod html;
 mod html_findings;
 mod html_quality;
 mod html_sections;
+mod json_line;
 pub mod markdown;
 pub mod provenance;
 pub mod rules;
@@ -269,7 +270,7 @@ pub fn write_jsonl(
             .try_for_each(|(part, buf)| {
                 buf.clear();
                 for f in part {
-                    serde_json::to_writer(&mut *buf, f)?;
+                    json_line::write_finding(buf, f)?;
                     buf.push(b'\n');
                 }
                 serde_json::Result::Ok(())
