@@ -99,28 +99,38 @@ impl Finding {
         finding
     }
 
-    /// A finding of `rule` with no row, message or fingerprint yet: the start of every
-    /// finding.
+    /// A finding of `rule` with no row, message or fingerprint yet (a unit-level finding).
     fn blank(rule: &Rule) -> Finding {
+        // One empty text for the six row texts (each `Arc::from("")` is an allocation).
+        let empty: Arc<str> = Arc::from("");
         Finding::blank_of(
             rule.id.clone(),
             rule.severity,
             rule.status,
             rule.title.clone(),
             rule.basis_line.clone(),
+            [
+                empty.clone(),
+                empty.clone(),
+                empty.clone(),
+                empty.clone(),
+                empty.clone(),
+                empty,
+            ],
         )
     }
 
+    /// A finding with no message or fingerprint yet; `texts` are its unit, file,
+    /// voucher, account, summary and payee.
     fn blank_of(
         rule_id: Arc<str>,
         severity: Severity,
         status: Status,
         title: Arc<str>,
         basis: Arc<str>,
+        texts: [Arc<str>; 6],
     ) -> Finding {
-        // One empty text for the six fields (each `Arc::from("")` is an allocation, and
-        // most findings replace them all at once).
-        let empty: Arc<str> = Arc::from("");
+        let [unit, file, voucher, account, summary, payee] = texts;
         Finding {
             rule_id,
             severity,
@@ -128,15 +138,15 @@ impl Finding {
             title,
             message: String::new(),
             basis,
-            unit: empty.clone(),
-            file: empty.clone(),
+            unit,
+            file,
             sheet: None,
             line: 0,
-            voucher: empty.clone(),
+            voucher,
             date: String::new(),
-            account: empty.clone(),
-            summary: empty.clone(),
-            payee: empty,
+            account,
+            summary,
+            payee,
             amount: String::new(),
             fingerprint: String::new(),
             period: None,
@@ -149,22 +159,32 @@ impl Finding {
     }
 
     /// The fields a finding takes from its (primary) row; no message, no fingerprint.
+    /// Made without [`Finding::blank`]'s empty texts: most findings have a row.
     fn of_row(rule: &Rule, row: &Row, file: &LedgerFile) -> Finding {
         let s = |sym| file.strings.shared(sym);
+        let texts = [
+            s(row.unit),
+            file.display.clone(),
+            s(row.voucher),
+            s(row.account),
+            s(row.summary),
+            s(row.payee),
+        ];
         Finding {
-            unit: s(row.unit),
-            file: file.display.clone(),
             sheet: file.sheet_label(row),
             line: u64::from(row.line),
-            voucher: s(row.voucher),
             date: value::date_text(row.date),
-            account: s(row.account),
-            summary: s(row.summary),
-            payee: s(row.payee),
             amount: value::fen_to_decimal(row.amount()),
             sheet_index: row.sheet,
             amount_fen: row.amount(),
-            ..Finding::blank(rule)
+            ..Finding::blank_of(
+                rule.id.clone(),
+                rule.severity,
+                rule.status,
+                rule.title.clone(),
+                rule.basis_line.clone(),
+                texts,
+            )
         }
     }
 
@@ -182,7 +202,7 @@ impl Finding {
         };
         // `date|voucher|summary|amount` per row, as the fingerprints have always been
         // made, back to back in one string and sorted as ranges.
-        let mut parts = String::new();
+        let mut parts = String::with_capacity(64 * hit.rows.len());
         let mut ranges: Vec<std::ops::Range<usize>> = Vec::with_capacity(hit.rows.len());
         for r in &hit.rows {
             let (file, row) = row_of(r);
@@ -411,6 +431,7 @@ mod tests {
                 Status::Active,
                 "".into(),
                 "".into(),
+                std::array::from_fn(|_| "".into()),
             )
         }
     }

@@ -301,6 +301,7 @@ fn scan_block(
     let mut memo = ScopeMemo::default();
     let mut by_keyword: Vec<usize> = Vec::new();
     let mut to_try: Vec<usize> = Vec::new();
+    let mut ids: Vec<u32> = Vec::new();
     for (offset, row) in rows.iter().enumerate() {
         index.keyword_rules_for(row, hits, &mut by_keyword);
         to_try.clear();
@@ -316,14 +317,11 @@ fn scan_block(
         for &rule_idx in &to_try {
             let rule = &rules.rules[rule_idx];
             // A rule of scope alone (most detector rules) needs no further check.
-            let ids = if rule.keywords.is_empty() && rule.condition.is_none() {
-                Vec::new()
-            } else {
-                match rule.check_admitted(row, file, hits) {
-                    Some(ids) => ids,
-                    None => continue,
-                }
-            };
+            ids.clear();
+            let plain = rule.keywords.is_empty() && rule.condition.is_none();
+            if !plain && !rule.check_admitted(row, file, hits, &mut ids) {
+                continue;
+            }
             if rule.detector.is_some() {
                 candidates[rule_idx].insert(offset);
                 continue;

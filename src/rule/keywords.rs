@@ -272,31 +272,32 @@ impl KeywordCond {
 
     /// Whether `hits` (sorted ids) satisfy the condition; on success, the ids that matched.
     pub fn check(&self, hits: &[u32]) -> Option<Vec<u32>> {
+        let mut matched = Vec::new();
+        self.check_into(hits, &mut matched).then_some(matched)
+    }
+
+    /// [`KeywordCond::check`] appending the matched ids to `matched` (the scan keeps one
+    /// list for all rows); false when the condition fails, `matched` then holds anything.
+    pub fn check_into(&self, hits: &[u32], matched: &mut Vec<u32>) -> bool {
         // Most strings contain no keyword at all.
         if hits.is_empty() {
-            let needs_hit = !self.any.is_empty() || !self.all.is_empty() || !self.groups.is_empty();
-            return if needs_hit { None } else { Some(Vec::new()) };
+            return self.any.is_empty() && self.all.is_empty() && self.groups.is_empty();
         }
         let has = |id: &u32| hits.binary_search(id).is_ok();
-        if self.none_set.any_in(hits) {
-            return None;
-        }
-        if !self.all.iter().all(has) {
-            return None;
-        }
-        if !self.any.is_empty() && !self.any_set.any_in(hits) {
-            return None;
-        }
-        if !self.group_sets.iter().all(|g| g.any_in(hits)) {
-            return None;
+        if self.none_set.any_in(hits)
+            || !self.all.iter().all(has)
+            || (!self.any.is_empty() && !self.any_set.any_in(hits))
+            || !self.group_sets.iter().all(|g| g.any_in(hits))
+        {
+            return false;
         }
         // `hits` is sorted and deduplicated, so the result is too.
-        Some(
+        matched.extend(
             hits.iter()
                 .copied()
-                .filter(|&id| self.matched_set.contains(id))
-                .collect(),
-        )
+                .filter(|&id| self.matched_set.contains(id)),
+        );
+        true
     }
 }
 

@@ -199,29 +199,35 @@ impl Rule {
         if !self.scope.admits(row, class, hits.hits(row.account)) {
             return None;
         }
-        self.check_admitted(row, file, hits)
+        let mut matched = Vec::new();
+        self.check_admitted(row, file, hits, &mut matched)
+            .then_some(matched)
     }
 
     /// [`Rule::check`] for a row its scope admits (the scan checks scopes itself, with the
-    /// account's class and keywords looked up once per row for all rules).
+    /// account's class and keywords looked up once per row for all rules), the matched
+    /// keyword ids put in `matched` (cleared first; one list serves every row).
     pub fn check_admitted(
         &self,
         row: &Row,
         file: &LedgerFile,
         hits: &mut HitCache<'_>,
-    ) -> Option<Vec<u32>> {
-        let mut matched = Vec::new();
+        matched: &mut Vec<u32>,
+    ) -> bool {
+        matched.clear();
         for cond in &self.keywords {
-            let field = cond.field?;
+            let Some(field) = cond.field else {
+                return false;
+            };
             let found = hits.field_hits(field, row);
-            matched.extend(cond.check(&found)?);
+            if !cond.check_into(&found, matched) {
+                return false;
+            }
         }
-        if let Some(condition) = &self.condition
-            && !condition.holds(row, file, &mut hits.like)
-        {
-            return None;
+        match &self.condition {
+            Some(condition) => condition.holds(row, file, &mut hits.like),
+            None => true,
         }
-        Some(matched)
     }
 
     /// Whether `other` admits exactly the rows this rule admits: the same scope, `where`
