@@ -241,41 +241,49 @@ impl RuleIndex {
 /// of once per row.
 #[derive(Default)]
 struct ScopeMemo {
-    /// (account, sign bits) → the range of its admitted rules in `admitted`.
-    ranges: rustc_hash::FxHashMap<(crate::ledger::Sym, u8), (u32, u32)>,
+    /// (account, sign bits) → where its admitted rules are in `admitted`: the detector
+    /// rules of scope alone at `start..mid`, the others at `mid..end`.
+    ranges: rustc_hash::FxHashMap<(crate::ledger::Sym, u8), (u32, u32, u32)>,
     admitted: Vec<usize>,
 }
 
 impl ScopeMemo {
-    /// The rules of `always` whose scope admits `row`, ascending.
+    /// The rules of `always` whose scope admits `row`: those that need nothing more (a
+    /// detector rule with no keyword or `where` condition: the row is its candidate),
+    /// then the others, each ascending.
     fn admitted(
         &mut self,
         rules: &RuleSet,
         always: &[usize],
         row: &crate::ledger::Row,
         hits: &mut HitCache,
-    ) -> &[usize] {
+    ) -> (&[usize], &[usize]) {
         let signs = u8::from(row.closing)
             | u8::from(row.debit > 0) << 1
             | u8::from(row.debit < 0) << 2
             | u8::from(row.credit > 0) << 3;
-        let (start, end) = match self.ranges.get(&(row.account, signs)) {
+        let (start, mid, end) = match self.ranges.get(&(row.account, signs)) {
             Some(&range) => range,
             None => {
                 let class = hits.account_class(row.account);
                 let account_hits = hits.hits(row.account);
+                let admits = |r: &&usize| rules.rules[**r].scope.admits(row, class, account_hits);
+                let plain = |r: &&usize| {
+                    let rule = &rules.rules[**r];
+                    rule.detector.is_some() && rule.keywords.is_empty() && rule.condition.is_none()
+                };
                 let start = self.admitted.len() as u32;
-                self.admitted.extend(
-                    always
-                        .iter()
-                        .filter(|&&r| rules.rules[r].scope.admits(row, class, account_hits)),
-                );
-                let range = (start, self.admitted.len() as u32);
+                (self.admitted).extend(always.iter().filter(admits).filter(plain));
+                let mid = self.admitted.len() as u32;
+                (self.admitted).extend(always.iter().filter(admits).filter(|r| !plain(r)));
+                let range = (start, mid, self.admitted.len() as u32);
                 self.ranges.insert((row.account, signs), range);
                 range
             }
         };
-        &self.admitted[start as usize..end as usize]
+        let (plain, checked) =
+            self.admitted[start as usize..end as usize].split_at((mid - start) as usize);
+        (plain, checked)
     }
 }
 
@@ -304,8 +312,13 @@ fn scan_block(
     let mut ids: Vec<u32> = Vec::new();
     for (offset, row) in rows.iter().enumerate() {
         index.keyword_rules_for(row, hits, &mut by_keyword);
+        let (plain, checked) = memo.admitted(rules, &index.always, row, hits);
+        // A detector rule of scope alone (most of them) takes the row as it is.
+        for &rule_idx in plain {
+            candidates[rule_idx].insert(offset);
+        }
         to_try.clear();
-        to_try.extend_from_slice(memo.admitted(rules, &index.always, row, hits));
+        to_try.extend_from_slice(checked);
         if !by_keyword.is_empty() {
             let class = hits.account_class(row.account);
             let account_hits = hits.hits(row.account);
@@ -316,7 +329,6 @@ fn scan_block(
         }
         for &rule_idx in &to_try {
             let rule = &rules.rules[rule_idx];
-            // A rule of scope alone (most detector rules) needs no further check.
             ids.clear();
             let plain = rule.keywords.is_empty() && rule.condition.is_none();
             if !plain && !rule.check_admitted(row, file, hits, &mut ids) {

@@ -180,17 +180,25 @@ impl<'a> HitCache<'a> {
         }
     }
 
-    /// Keyword ids found in the string `sym` (computed once per string).
+    /// Keyword ids found in the string `sym` (computed once per string; inlined: the
+    /// scan asks about every row's summary, payee and account).
+    #[inline]
     pub fn hits(&mut self, sym: Sym) -> &[u32] {
         let idx = sym.0 as usize;
         if self.slots[idx] == 0 {
-            let start = self.ids.len() as u32;
-            self.ids.extend(self.set.find(self.file.strings.get(sym)));
-            self.lists.push((start, self.ids.len() as u32));
-            self.slots[idx] = self.lists.len() as u32;
+            self.find_hits(sym);
         }
         let (start, end) = self.lists[self.slots[idx] as usize - 1];
         &self.ids[start as usize..end as usize]
+    }
+
+    /// The first look at `sym`: searches its text and keeps the hits.
+    #[cold]
+    fn find_hits(&mut self, sym: Sym) {
+        let start = self.ids.len() as u32;
+        self.ids.extend(self.set.find(self.file.strings.get(sym)));
+        self.lists.push((start, self.ids.len() as u32));
+        self.slots[sym.0 as usize] = self.lists.len() as u32;
     }
 
     /// Whether an account path names an expense (支出) and an income (收入) account,
