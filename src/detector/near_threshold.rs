@@ -35,11 +35,16 @@ fn default_within() -> f64 {
 }
 
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
+    // (floor, limit) in fen per threshold, worked out once, not per candidate.
+    let bands: Vec<(i64, i64)> = (p.thresholds.iter())
+        .map(|&t| {
+            let limit = fen(t);
+            (limit - (limit as f64 * p.within).round() as i64, limit)
+        })
+        .collect();
     for &r in unit.candidates {
         let amount = ctx.row(r).debit;
-        for &t in &p.thresholds {
-            let limit = fen(t);
-            let floor = limit - (limit as f64 * p.within).round() as i64;
+        for &(floor, limit) in &bands {
             if amount >= floor && amount < limit {
                 let gap = (limit - amount) as f64 / limit as f64 * 100.0;
                 out.hits.push(Hit {

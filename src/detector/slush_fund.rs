@@ -20,7 +20,10 @@
 
 use serde::Deserialize;
 
+use chrono::{Datelike, NaiveDate};
+
 use super::{Ctx, Hit, Output, UnitRows, fen, vouchers, yuan};
+use crate::calendar::Calendar;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -58,8 +61,9 @@ fn default_before() -> i64 {
 
 pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let min = fen(p.min_inflow);
-    // Whether a date is in a window before a festival, looked up once per date.
-    let mut pre_festival: rustc_hash::FxHashMap<chrono::NaiveDate, bool> = Default::default();
+    // The candidates dated in a window before a festival (in date order), picked on first
+    // need: most units have no inflow at all.
+    let mut eligible: Option<Vec<super::RowRef>> = None;
     for &inflow in unit.all {
         let row = ctx.row(inflow);
         if row.credit < min {
@@ -73,22 +77,17 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         {
             continue;
         }
+        let eligible = eligible.get_or_insert_with(|| {
+            let dates: Vec<NaiveDate> = unit.candidates.iter().map(|&r| ctx.row(r).date).collect();
+            let before = festival_windows(ctx.calendar, &p.festivals, p.days_before, &dates);
+            (unit.candidates.iter().zip(before))
+                .filter_map(|(&r, before)| before.then_some(r))
+                .collect()
+        });
         // Candidates are in date order: look only at those on or after the inflow.
-        let from = unit
-            .candidates
-            .partition_point(|r| ctx.row(*r).date < row.date);
-        let outflows: Vec<_> = unit.candidates[from..]
-            .iter()
-            .copied()
+        let from = eligible.partition_point(|r| ctx.row(*r).date < row.date);
+        let outflows: Vec<_> = (eligible[from..].iter().copied())
             .take_while(|r| (ctx.row(*r).date - row.date).num_days() <= p.follow_days)
-            .filter(|r| {
-                let d = ctx.row(*r).date;
-                *pre_festival.entry(d).or_insert_with(|| {
-                    ctx.calendar
-                        .before_festival(d, &p.festivals, p.days_before)
-                        .is_some()
-                })
-            })
             .collect();
         if outflows.is_empty() {
             continue;
@@ -118,5 +117,65 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
             amount_fen: spent,
             period: None,
         });
+    }
+}
+
+/// For each of `dates`, whether it falls within `days_before` days before one of
+/// `festivals` in its year or the next, as [`Calendar::before_festival`] decides; the
+/// festivals' days of each year are looked up once, not once per date.
+fn festival_windows(
+    calendar: &Calendar,
+    festivals: &[String],
+    days_before: i64,
+    dates: &[NaiveDate],
+) -> Vec<bool> {
+    let (Some(first), Some(last)) = (
+        dates.iter().map(|d| d.year()).min(),
+        dates.iter().map(|d| d.year()).max(),
+    ) else {
+        return Vec::new();
+    };
+    // days[y - first]: the festivals' days in year y, for first ..= last + 1.
+    let days: Vec<Vec<NaiveDate>> = (first..=last + 1)
+        .map(|year| {
+            (festivals.iter())
+                .filter_map(|f| calendar.festival_date(f, year))
+                .collect()
+        })
+        .collect();
+    (dates.iter())
+        .map(|&date| {
+            let at = (date.year() - first) as usize;
+            days[at..at + 2]
+                .iter()
+                .flatten()
+                .any(|&day| (0..=days_before).contains(&(day - date).num_days()))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// The per-year table gives what asking the calendar date by date gives, for
+        /// dates inside and beyond the official table and windows up to a year.
+        #[test]
+        fn festival_windows_match_the_calendar(
+            days in proptest::collection::vec(0i64..12_000, 0..40),
+            days_before in 0i64..400,
+            which in proptest::collection::vec(0usize..7, 0..4),
+        ) {
+            let names = ["春节", "中秋节", "国庆节", "元旦", "端午节", "清明节", "无此节日"];
+            let festivals: Vec<String> = which.iter().map(|&i| names[i].to_string()).collect();
+            let start = NaiveDate::from_ymd_opt(2000, 1, 1).expect("valid date");
+            let dates: Vec<NaiveDate> = days.iter().map(|&d| start + chrono::Days::new(d as u64)).collect();
+            let calendar = Calendar::builtin();
+            let want: Vec<bool> = (dates.iter())
+                .map(|&d| calendar.before_festival(d, &festivals, days_before).is_some())
+                .collect();
+            proptest::prop_assert_eq!(festival_windows(calendar, &festivals, days_before, &dates), want);
+        }
     }
 }
