@@ -96,20 +96,72 @@ impl std::fmt::Display for LimitSource<'_> {
     }
 }
 
+/// A limit in force and where it comes from; `None` when none applies.
+type Limit<'a> = Option<(f64, LimitSource<'a>)>;
+
 /// The limit in force for `unit` (in `province`) on `date`, and its source.
 fn limit<'a>(
     p: &Params,
-    ctx: &Ctx<'a>,
+    params: &'a crate::reference::params::Params,
     unit: &str,
     province: Option<&str>,
     date: NaiveDate,
-) -> Option<(f64, LimitSource<'a>)> {
+) -> Limit<'a> {
     if let Some(key) = &p.param
-        && let Some((value, source)) = ctx.refs.params.value(unit, province, date, key)
+        && let Some((value, source)) = params.value(unit, province, date, key)
     {
         return Some((value, LimitSource::Param(source)));
     }
     p.limit.map(|v| (v, LimitSource::RuleDefault))
+}
+
+/// [`limit`] for one unit on dates in any order, remembered for the days between two
+/// effective dates of the parameter sets: a limit can change only on one of them, and a
+/// per-person rule asks on every date of every unit.
+struct InForce<'a> {
+    params: &'a crate::reference::params::Params,
+    /// Every set's effective date, ascending.
+    changes: Vec<NaiveDate>,
+    /// The days the remembered limit holds for, `from..until`, and the limit.
+    remembered: Option<(NaiveDate, NaiveDate, Limit<'a>)>,
+}
+
+impl<'a> InForce<'a> {
+    fn new(params: &'a crate::reference::params::Params) -> InForce<'a> {
+        let mut changes: Vec<NaiveDate> = (params.sets.iter())
+            .filter_map(|s| s.effective_date())
+            .collect();
+        changes.sort_unstable();
+        changes.dedup();
+        InForce {
+            params,
+            changes,
+            remembered: None,
+        }
+    }
+
+    fn get(
+        &mut self,
+        p: &Params,
+        unit: &str,
+        province: Option<&str>,
+        date: NaiveDate,
+    ) -> &Limit<'a> {
+        let fresh = match &self.remembered {
+            Some((from, until, _)) => date < *from || date >= *until,
+            None => true,
+        };
+        if fresh {
+            let next = self.changes.partition_point(|&c| c <= date);
+            let from = next
+                .checked_sub(1)
+                .map_or(NaiveDate::MIN, |i| self.changes[i]);
+            let until = self.changes.get(next).copied().unwrap_or(NaiveDate::MAX);
+            let found = limit(p, self.params, unit, province, date);
+            self.remembered = Some((from, until, found));
+        }
+        &self.remembered.as_ref().expect("remembered above").2
+    }
 }
 
 /// The first day of the period `date` falls in.
@@ -160,7 +212,9 @@ pub fn run(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     for (start, rows) in periods {
         let label = period_label(p.period, start);
         let total: i64 = rows.iter().map(|r| ctx.row(*r).debit).sum();
-        let Some((limit, source)) = limit(p, ctx, unit.name, province.as_deref(), start) else {
+        let Some((limit, source)) =
+            limit(p, &ctx.refs.params, unit.name, province.as_deref(), start)
+        else {
             let province = province.as_deref().unwrap_or("未知");
             out.notes.push(format!(
                 "{label}：单位所在省份（{province}）没有适用的参数“{}”，{}限额检查已跳过 (no parameter set in force; give --province or a units table, or --use-presets)",
@@ -294,10 +348,10 @@ type SummaryNumbers = (Option<f64>, Option<f64>, Option<f64>);
 
 fn per_person(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
     let mut unstated = 0;
-    // Candidates are in date order and summaries repeat: the limit in force is looked up
-    // once per date and a summary's numbers are read once.
+    // Summaries repeat: a summary's numbers are read once; the limit in force is looked
+    // up once per span of days between two parameter sets' effective dates.
     let mut noted_years: Vec<i32> = Vec::new();
-    let mut in_force: Option<(NaiveDate, Option<(f64, LimitSource)>)> = None;
+    let mut in_force = InForce::new(&ctx.refs.params);
     let province = ctx.refs.province_of(unit.name);
     // By the summary's scan-wide number: no string hashing per candidate.
     let mut numbers: rustc_hash::FxHashMap<u32, SummaryNumbers> = Default::default();
@@ -306,18 +360,8 @@ fn per_person(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
         if row.debit <= 0 {
             continue;
         }
-        let cached = match &in_force {
-            Some((date, found)) if *date == row.date => found,
-            _ => {
-                &in_force
-                    .insert((
-                        row.date,
-                        limit(p, ctx, unit.name, province.as_deref(), row.date),
-                    ))
-                    .1
-            }
-        };
-        let Some((limit, source)) = cached else {
+        let Some((limit, source)) = in_force.get(p, unit.name, province.as_deref(), row.date)
+        else {
             if !noted_years.contains(&row.date.year()) {
                 noted_years.push(row.date.year());
                 out.notes.push(format!(
@@ -389,6 +433,41 @@ fn per_person(p: &Params, ctx: &Ctx, unit: &UnitRows, out: &mut Output) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// The limit remembered between effective dates is the one looked up on the day,
+        /// whatever the order of the dates, for every province, shipped key and preset
+        /// choice.
+        #[test]
+        fn limits_in_force_match_the_lookup(
+            days in proptest::collection::vec(0u64..5_000, 1..60),
+            province in 0usize..6,
+            key in 0usize..5,
+            use_presets: bool,
+            rule_default in proptest::option::of(1.0f64..1000.0),
+        ) {
+            let provinces = [None, Some("安徽"), Some("福建"), Some("湖北"), Some("山东"), Some("全国")];
+            let keys = ["wedding_per_event", "birthday_per_event", "training_per_person_day", "sanatorium_per_person_day", "no_such_key"];
+            let mut params = crate::reference::params::Params::builtin().expect("shipped parameters");
+            params.use_presets = use_presets;
+            let p: Params = toml::from_str(&format!(
+                "period = \"year\"\naggregate = \"per-person\"\nparam = \"{}\"{}",
+                keys[key],
+                rule_default.map_or(String::new(), |v| format!("\nlimit = {v}"))
+            ))
+            .expect("cap parameters");
+            let start = NaiveDate::from_ymd_opt(2014, 1, 1).expect("valid date");
+            let mut in_force = InForce::new(&params);
+            for &day in &days {
+                let date = start + chrono::Days::new(day);
+                let want = limit(&p, &params, "某工会", provinces[province], date)
+                    .map(|(v, source)| (v, source.to_string()));
+                let got = (in_force.get(&p, "某工会", provinces[province], date).as_ref())
+                    .map(|(v, source)| (*v, source.to_string()));
+                proptest::prop_assert_eq!(got, want, "on {}", date);
+            }
+        }
+    }
 
     #[test]
     fn numbers_in_summaries() {
