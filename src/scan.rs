@@ -441,28 +441,57 @@ fn group_rows_by_unit(file: &mut LedgerFile) {
         return;
     }
     // Units numbered densely as they appear (a file has few units and may have millions
-    // of strings), and whether their rows come in order.
+    // of strings), and whether their rows come in order: each worker notes its part's
+    // units (first and last key, in order within the part), and the parts are joined in
+    // order, so the numbers and the verdicts are those of one pass over all the rows.
+    type Key = (chrono::NaiveDate, u16, u32);
     struct Seen {
         in_order: bool,
-        last: (chrono::NaiveDate, u16, u32),
-    }
-    let mut dense = vec![u32::MAX; file.strings.len()];
-    let mut units: Vec<Seen> = Vec::new();
-    for row in rows {
-        let slot = &mut dense[row.unit.0 as usize];
-        if *slot == u32::MAX {
-            *slot = units.len() as u32;
-            units.push(Seen {
-                in_order: true,
-                last: key(row),
-            });
-        }
-        let seen = &mut units[*slot as usize];
-        seen.in_order &= seen.last <= key(row);
-        seen.last = key(row);
+        first: Key,
+        last: Key,
     }
     let parts = rayon::current_num_threads().clamp(1, 16);
     let part_len = rows.len().div_ceil(parts).max(1);
+    let strings = file.strings.len();
+    let per_part: Vec<Vec<(crate::ledger::Sym, Seen)>> = rows
+        .par_chunks(part_len)
+        .map(|part| {
+            let mut slot_of = vec![u32::MAX; strings];
+            let mut seen: Vec<(crate::ledger::Sym, Seen)> = Vec::new();
+            for row in part {
+                let slot = &mut slot_of[row.unit.0 as usize];
+                if *slot == u32::MAX {
+                    *slot = seen.len() as u32;
+                    let at = key(row);
+                    seen.push((
+                        row.unit,
+                        Seen {
+                            in_order: true,
+                            first: at,
+                            last: at,
+                        },
+                    ));
+                }
+                let unit = &mut seen[*slot as usize].1;
+                unit.in_order &= unit.last <= key(row);
+                unit.last = key(row);
+            }
+            seen
+        })
+        .collect();
+    let mut dense = vec![u32::MAX; strings];
+    let mut units: Vec<Seen> = Vec::new();
+    for (sym, part) in per_part.into_iter().flatten() {
+        let slot = &mut dense[sym.0 as usize];
+        if *slot == u32::MAX {
+            *slot = units.len() as u32;
+            units.push(part);
+        } else {
+            let unit = &mut units[*slot as usize];
+            unit.in_order &= part.in_order && unit.last <= part.first;
+            unit.last = part.last;
+        }
+    }
     // Each worker stages a block per unit: at most a quarter of its part.
     let block = (part_len / 4 / units.len()).min(GROUP_BLOCK);
     if !units.iter().all(|unit| unit.in_order) || block < GROUP_BLOCK_MIN {
@@ -908,8 +937,8 @@ mod tests {
     /// Grouping by unit keeps each unit's rows in (date, sheet, line) order and loses or
     /// repeats none, whether the rows are moved in place (each unit's rows in date order:
     /// a few units interleaved over many rows, as a federation's export) or sorted (rows
-    /// out of date order, or so many units that their runs would be short); moved in place,
-    /// a unit's rows are few runs.
+    /// out of date order, also only across two workers' parts, or so many units that their
+    /// runs would be short); moved in place, a unit's rows are few runs.
     #[test]
     fn rows_grouped_by_unit_keep_each_units_date_order() {
         let key = |r: &crate::ledger::Row| (r.date, r.sheet, r.line);
@@ -925,10 +954,18 @@ mod tests {
         };
         let mut reversed = by_payee();
         reversed.rows.reverse();
+        // Halves swapped: each worker's part (two of them on two cores) has every unit in
+        // date order, but a unit's last rows in the first part come after its first rows
+        // in the second: sorted.
+        let mut swapped = interleaved_units(40);
+        let even = swapped.rows.len() / 2 * 2;
+        swapped.rows.truncate(even);
+        swapped.rows.rotate_left(even / 2);
         for (name, mut file, moved_in_place) in [
             ("interleaved", interleaved, true),
             ("by payee", by_payee(), false),
             ("reversed", reversed, false),
+            ("halves swapped", swapped, false),
         ] {
             assert!(!file.rows.is_sorted_by_key(|r| (r.unit, key(r))), "{name}");
             let mut want: Vec<_> = file.rows.iter().map(|r| (r.unit, key(r))).collect();
