@@ -109,14 +109,7 @@ impl Finding {
             rule.status,
             rule.title.clone(),
             rule.basis_line.clone(),
-            [
-                empty.clone(),
-                empty.clone(),
-                empty.clone(),
-                empty.clone(),
-                empty.clone(),
-                empty,
-            ],
+            std::array::from_fn(|_| empty.clone()),
         )
     }
 
