@@ -299,7 +299,7 @@ type Position = (u32, u32, u16, u64, u32);
 
 /// The address of a shared text: findings share their unit, file and rule texts, so a
 /// few addresses stand for all of them (equal texts may still have several).
-fn address(text: &Arc<str>) -> usize {
+pub(crate) fn address(text: &Arc<str>) -> usize {
     Arc::as_ptr(text) as *const u8 as usize
 }
 

@@ -270,7 +270,7 @@ impl ScopeMemo {
                 let admits = |r: &&usize| rules.rules[**r].scope.admits(row, class, account_hits);
                 let plain = |r: &&usize| {
                     let rule = &rules.rules[**r];
-                    rule.detector.is_some() && rule.keywords.is_empty() && rule.condition.is_none()
+                    rule.detector.is_some() && !rule.checks_row()
                 };
                 let start = self.admitted.len() as u32;
                 (self.admitted).extend(always.iter().filter(admits).filter(plain));
@@ -330,8 +330,7 @@ fn scan_block(
         for &rule_idx in &to_try {
             let rule = &rules.rules[rule_idx];
             ids.clear();
-            let plain = rule.keywords.is_empty() && rule.condition.is_none();
-            if !plain && !rule.check_admitted(row, file, hits, &mut ids) {
+            if rule.checks_row() && !rule.check_admitted(row, file, hits, &mut ids) {
                 continue;
             }
             if rule.detector.is_some() {

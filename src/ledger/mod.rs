@@ -317,11 +317,24 @@ impl LedgerFile {
     /// Units that appear in this file, sorted. A block of rows per worker
     /// ([`rows_per_worker`]): it runs over every row of a large file.
     pub fn units(&self) -> Vec<&str> {
+        self.units_and(|| (), |_, _| {}).0
+    }
+
+    /// [`LedgerFile::units`] and, in the same pass, a value per block of rows (in row
+    /// order) made by `start` and fed each row by `step`: a caller that needs something
+    /// else of every row reads the rows once (a second pass over a block of millions of
+    /// rows reads them from memory again).
+    pub fn units_and<A: Send>(
+        &self,
+        start: impl Fn() -> A + Sync,
+        step: impl Fn(&mut A, &Row) + Sync,
+    ) -> (Vec<&str>, Vec<A>) {
         use rayon::prelude::*;
-        let firsts: Vec<Vec<Sym>> = (self.rows.par_chunks(rows_per_worker(self.rows.len())))
+        let blocks: Vec<(Vec<Sym>, A)> = (self.rows.par_chunks(rows_per_worker(self.rows.len())))
             .map(|rows| {
                 let mut seen = vec![false; self.strings.len()];
                 let mut firsts = Vec::new();
+                let mut acc = start();
                 for row in rows {
                     if let Some(slot) = seen.get_mut(row.unit.0 as usize)
                         && !*slot
@@ -329,16 +342,20 @@ impl LedgerFile {
                         *slot = true;
                         firsts.push(row.unit);
                     }
+                    step(&mut acc, row);
                 }
-                firsts
+                (firsts, acc)
             })
             .collect();
-        let mut units: Vec<&str> = (firsts.into_iter().flatten())
-            .map(|unit| self.strings.get(unit))
-            .collect();
+        let mut units: Vec<&str> = Vec::new();
+        let mut results = Vec::with_capacity(blocks.len());
+        for (firsts, acc) in blocks {
+            units.extend(firsts.into_iter().map(|unit| self.strings.get(unit)));
+            results.push(acc);
+        }
         units.sort_unstable();
         units.dedup();
-        units
+        (units, results)
     }
 }
 
