@@ -18,7 +18,9 @@
 # Measures wall time, CPU time and peak RSS (/usr/bin/time -f '%e %M %U %S') of
 #   a. the read alone: fundwatch inspect --format json FILE (UTF-8 and GBK)
 #   b. the scan with the shipped pack: fundwatch scan FILE --format jsonl --output /dev/null
-#      --fail-on critical (exit 1 = findings is fine; 2 is an error)
+#      --fail-on critical (exit 1 = findings is fine; 2 is an error), and with the
+#      negative-list pack alone (the row rules the scan issue's target is about; the
+#      shipped pack adds the caps, budget rules and pattern detectors)
 #   c. DuckDB (python package, installed from PyPI when missing) on the UTF-8 file:
 #      parsing it, and the "equivalent SQL" generated from rules/negative-list/*.toml by
 #      scripts/bench_helper.py
@@ -212,7 +214,8 @@ DUCK=(python3 "$HELPER" duckdb)
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "measuring (REPEAT=$REPEAT); ledger $ROWS rows: UTF-8 $UTF8_BYTES bytes, GBK $GBK_BYTES bytes"
 warm "$UTF8" "$GBK" "$SMALL" "$DISTINCT"
-# The runs the targets divide (reads, the shipped-pack scans, DuckDB's parse) go round
+# The runs the targets divide (reads, the shipped-pack and negative-list scans, DuckDB's
+# parse) go round
 # by round, one of each per round, at least 3 rounds: the machine's speed drifts over
 # minutes (the same scan once took 6.7 s and 8.1 s ten minutes apart), and measured one
 # after the other their ratios took in the drift.
@@ -220,6 +223,8 @@ ROUNDS=$((REPEAT < 3 ? 3 : REPEAT))
 for ((round = 1; round <= ROUNDS; round++)); do
     run_once read_utf8 "read alone, UTF-8 (inspect)" "0" -- "$BIN" inspect --format json "$UTF8"
     run_once scan_utf8 "scan, shipped pack, UTF-8" "0 1" -- "$BIN" "${SCAN[@]}" "$UTF8"
+    run_once scan_neg "scan, negative-list pack alone, UTF-8" "0 1" -- \
+        "$BIN" "${SCAN[@]}" --no-default-rules --rules rules/negative-list "$UTF8"
     run_once duck_parse "DuckDB: parse (count, sum 借方金额)" "0" -- "${DUCK[@]}" "$SQL_DIR/parse.sql"
     run_once read_gbk "read alone, GBK (inspect)" "0" -- "$BIN" inspect --format json "$GBK"
     run_once scan_gbk "scan, shipped pack, GBK" "0 1" -- "$BIN" "${SCAN[@]}" "$GBK"
@@ -227,6 +232,7 @@ done
 record read_utf8 "read alone, UTF-8 (inspect)" "$UTF8_BYTES" duck_parse ""
 record read_gbk "read alone, GBK (inspect)" "$GBK_BYTES" duck_parse read_utf8
 record scan_utf8 "scan, shipped pack, UTF-8" "$UTF8_BYTES" duck_sql read_utf8
+record scan_neg "scan, negative-list pack alone, UTF-8" "$UTF8_BYTES" duck_sql read_utf8
 record scan_gbk "scan, shipped pack, GBK" "$GBK_BYTES" duck_sql read_gbk
 measure scan_r10 "scan, 10 synthetic rules, UTF-8" "$UTF8_BYTES" "" read_utf8 "0 1" -- \
     "$BIN" "${SCAN[@]}" --no-default-rules --rules "$BENCH_DIR/rules-10" "$UTF8"
@@ -263,7 +269,7 @@ META=$BENCH_DIR/meta.md
     echo "- DuckDB $DUCKDB_VERSION (Python package), default threads = $(nproc) unless the row says 1 thread; its times include starting Python and importing duckdb (see the import-only row). fundwatch reads a large text file on two threads (line splitting and row conversion) and runs rules, detectors and output on rayon's pool (nproc threads)."
     echo "- ledgers: $UTF8 ($UTF8_BYTES bytes), $GBK ($GBK_BYTES bytes), $SMALL ($SMALL_BYTES bytes; $SMALL_ROWS rows), $DISTINCT (the same with distinct summaries, $DISTINCT_BYTES bytes); page cache warm"
     echo "- CPU s = user + sys of the run kept; it moves less than wall time when other jobs share the machine (DuckDB's exceeds its wall time: it uses every core)"
-    echo "- best of $REPEAT run(s) (at least 3 for the $SMALL_ROWS-row ledger, the reads, the shipped-pack UTF-8 scan, DuckDB's parses and its import-only row); peak = max RSS; 'peak / file size' uses the file the row reads (the UTF-8 ledger for DuckDB)"
+    echo "- best of $REPEAT run(s) (at least 3 for the $SMALL_ROWS-row ledger, the reads, the shipped-pack and negative-list scans, DuckDB's parses and its import-only row); peak = max RSS; 'peak / file size' uses the file the row reads (the UTF-8 ledger for DuckDB)"
     echo "- 'time / DuckDB': reads against DuckDB's parse (count, sum 借方金额), scans against DuckDB's equivalent SQL; 'time / read alone': GBK read against UTF-8 read, scans against the read of the same file"
     echo "- DuckDB parse: \`SELECT count(*), sum(\"借方金额\") FROM read_csv(FILE, header=true, all_varchar=false)\` (every line tokenised, one column converted); full parse: \`CREATE TABLE t AS SELECT * FROM read_csv(...)\` (every column converted and kept in memory)"
     echo "- $(cat "$SQL_DIR/equivalent.notes" | head -n 1)"

@@ -240,11 +240,14 @@ def cmd_targets(tsv):
     for key, name in [("read_utf8", "read"), ("scan_utf8", "scan")]:
         x = r[key]["mb"] / r[key]["fmb"]
         row(f"peak memory ≤ 1.5× file size ({name}, UTF-8)", f"{x:.2f}× ({r[key]['mb']:.0f} MB for {r[key]['fmb']:.0f} MB)", x <= 1.5)
-    x = t("scan_utf8") / t("read_utf8")
-    row("scan ≤ 1.5× read alone", f"{x:.2f}×", x <= 1.5)
-    x = t("scan_utf8") / t("duck_sql")
-    row("scan faster than DuckDB's equivalent SQL", f"{x:.2f}× ({t('scan_utf8'):.2f} s vs {t('duck_sql'):.2f} s)", x < 1,
-        f"; {t('scan_utf8') / t('duck_sql_1t'):.2f}× DuckDB on 1 thread")
+    # The scan issue's pack is the negative list (row rules); the detector issue asks
+    # that the same target hold for the whole shipped pack with its detectors on.
+    for key, name in [("scan_neg", "negative-list pack"), ("scan_utf8", "whole shipped pack")]:
+        x = t(key) / t("read_utf8")
+        row(f"scan ≤ 1.5× read alone ({name})", f"{x:.2f}×", x <= 1.5)
+        x = t(key) / t("duck_sql")
+        row(f"scan faster than DuckDB's equivalent SQL ({name})", f"{x:.2f}× ({t(key):.2f} s vs {t('duck_sql'):.2f} s)", x < 1,
+            f"; {t(key) / t('duck_sql_1t'):.2f}× DuckDB on 1 thread")
     x = t("scan_utf8") / t("scan_small")
     row("linear in rows (10× rows → ≤ ~10× time)", f"{x:.2f}× time for 10× rows", x <= 11)
     total = t("scan_r100") / t("scan_r10")
