@@ -35,6 +35,8 @@ struct Record {
     line: u64,
     cells: AppendedCells,
     unterminated: bool,
+    /// No cell has whitespace to trim ([`TextRecords::last_trimmed`]).
+    trimmed: bool,
     /// Physical lines joined into this record by quoted line breaks.
     joined: u64,
 }
@@ -192,6 +194,7 @@ pub fn run(
                                 line,
                                 cells,
                                 unterminated: records.last_unterminated,
+                                trimmed: records.last_trimmed,
                                 joined: records.joined_lines - joined_before,
                             });
                         }
@@ -265,6 +268,7 @@ pub fn run(
                         let ids = super::grid::RecordIds {
                             ids: &batch.ids[cell..cell + count],
                             wanted,
+                            trimmed: record.trimmed,
                         };
                         cell += count;
                         (Ok(record_cells), Some(ids))

@@ -62,6 +62,8 @@ pub enum Event<'a> {
 pub struct RecordIds<'a> {
     pub ids: &'a [u32],
     pub wanted: &'a std::sync::atomic::AtomicU64,
+    /// No cell of the record has whitespace to trim: its cells are taken as they are.
+    pub trimmed: bool,
 }
 
 /// What the sink wants next.

@@ -308,7 +308,7 @@ impl SheetReader {
                             ),
                         )
                     }
-                    Ok(cells) => converter.convert(line, cells, ids.map(|i| i.ids), file),
+                    Ok(cells) => converter.convert(line, cells, ids, file),
                     Err(err) => {
                         Outcome::Reject(err.column.map(|c| c + self.col_base - 1), err.reason)
                     }
@@ -432,6 +432,7 @@ impl SheetReader {
             summary_facts: Vec::new(),
             last_date: None,
             by_id: Vec::new(),
+            cells_trimmed: false,
         }));
     }
 
@@ -496,6 +497,9 @@ struct Converter {
     /// Per cell position, the symbol of each numbered text ([`super::grid::RecordIds`]),
     /// or [`UNKNOWN`] until first seen.
     by_id: Vec<Vec<super::Sym>>,
+    /// No cell of the record being converted has whitespace to trim
+    /// ([`super::grid::RecordIds::trimmed`]): [`Converter::cell`] takes cells as they are.
+    cells_trimmed: bool,
 }
 
 /// Not yet known, in [`Converter::by_id`].
@@ -596,7 +600,16 @@ impl Converter {
         self.layout
             .get(col)
             .and_then(|idx| cells.get(idx))
-            .map_or("", |c| value::trim(c))
+            .map_or("", |c| self.trim(c))
+    }
+
+    /// `cell` trimmed, as it is when the record has nothing to trim.
+    fn trim<'a>(&self, cell: &'a str) -> &'a str {
+        if self.cells_trimmed {
+            cell
+        } else {
+            value::trim(cell)
+        }
     }
 
     fn column(&self, col: Col) -> Option<usize> {
@@ -687,15 +700,17 @@ impl Converter {
         &mut self,
         _line: u64,
         cells: &[&str],
-        ids: Option<&[u32]>,
+        record: Option<super::grid::RecordIds<'_>>,
         file: &mut LedgerFile,
     ) -> Outcome {
-        if cells.iter().all(|c| value::trim(c).is_empty()) {
+        self.cells_trimmed = record.is_some_and(|r| r.trimmed);
+        let ids = record.map(|r| r.ids);
+        if cells.iter().all(|c| self.trim(c).is_empty()) {
             return Outcome::Skip(SkipKind::Blank);
         }
         // The header again (files concatenated from several exports).
         if self.layout.cols.iter().all(|(_, idx)| {
-            cells.get(*idx).map(|c| value::trim(c))
+            cells.get(*idx).map(|c| self.trim(c))
                 == self.header_cells.get(*idx).map(|c| value::trim(c))
         }) {
             return Outcome::Skip(SkipKind::Preamble);
@@ -721,7 +736,7 @@ impl Converter {
             self.cell(cells, Col::Day),
             cells
                 .iter()
-                .map(|c| value::trim(c))
+                .map(|c| self.trim(c))
                 .find(|c| !c.is_empty())
                 .unwrap_or(""),
         ];
