@@ -282,9 +282,8 @@ struct Splitter {
     /// The record is one line without NUL bytes or 0xEF (the first byte of a BOM), found
     /// by [`Self::cut_unquoted`]; false when not known.
     plain: bool,
-    /// The line has no byte of a whitespace character (ASCII 0x09–0x0D and space, and
-    /// the lead bytes 0xC2, 0xE1–0xE3 of the others that `str::trim` removes), so no
-    /// cell has anything to trim; found by [`Self::cut_unquoted`], false when not known.
+    /// No cell of the line has anything to trim ([`Cut::trimmed`]); found by
+    /// [`Self::cut_unquoted`], false when not known.
     trimmed: bool,
 }
 
@@ -368,61 +367,15 @@ impl Splitter {
         }
     }
 
-    /// The fast path of [`Self::feed`]: pushes the offset of every delimiter of `bytes`
-    /// to `ends` and returns true, or returns false on a line with a quote (`ends` then
-    /// holds some of the delimiters before it, and is cleared by the caller); sets
-    /// `plain` and `trimmed` for the line. Sixteen
-    /// bytes are compared at a time (SSE2 through `wide`, no `unsafe` here): a line has
-    /// a dozen delimiters, and a search call per delimiter (`memchr2_iter`) made this a
-    /// tenth of the reader's time.
+    /// The fast path of [`Self::feed`]: [`cut_unquoted`] into the splitter.
     fn cut_unquoted(&mut self, bytes: &[u8], delimiter: u8) -> bool {
-        use wide::u8x16;
-        let (quote, delim) = (u8x16::from(b'"'), u8x16::from(delimiter));
-        let (nul, bom) = (u8x16::from(0), u8x16::from(0xEF));
-        let (space, c2) = (u8x16::from(b' '), u8x16::from(0xC2));
-        let (tab, cr) = (u8x16::from(0x09), u8x16::from(0x0D));
-        let (e1, e3) = (u8x16::from(0xE1), u8x16::from(0xE3));
-        // `low..=high` byte by byte, as all-ones lanes.
-        let within = |block: u8x16, low: u8x16, high: u8x16| {
-            block.max(low).simd_eq(block) & block.min(high).simd_eq(block)
-        };
-        let mut blocks = bytes.chunks_exact(16);
-        let mut base = 0;
-        let mut special = 0;
-        let mut spaced = 0;
-        let mut cut = |block: [u8; 16], valid: u32, base: usize| {
-            let block = u8x16::from(block);
-            if block.simd_eq(quote).to_bitmask() & valid != 0 {
-                return false;
+        match cut_unquoted(bytes, delimiter, &mut self.ends, 0) {
+            Some(cut) => {
+                (self.plain, self.trimmed) = (cut.plain, cut.trimmed);
+                true
             }
-            special |= (block.simd_eq(nul) | block.simd_eq(bom)).to_bitmask() & valid;
-            let blank = block.simd_eq(space)
-                | block.simd_eq(c2)
-                | within(block, tab, cr)
-                | within(block, e1, e3);
-            spaced |= blank.to_bitmask() & valid;
-            let mut delims = block.simd_eq(delim).to_bitmask() & valid;
-            while delims != 0 {
-                self.ends.push(base + delims.trailing_zeros() as usize);
-                delims &= delims - 1;
-            }
-            true
-        };
-        for block in &mut blocks {
-            if !cut(block.try_into().expect("16 bytes"), u32::MAX, base) {
-                return false;
-            }
-            base += 16;
+            None => false,
         }
-        let rest = blocks.remainder();
-        let mut last = [0u8; 16];
-        last[..rest.len()].copy_from_slice(rest);
-        if !cut(last, (1 << rest.len()) - 1, base) {
-            return false;
-        }
-        self.plain = special == 0;
-        self.trimmed = spaced == 0;
-        true
     }
 
     fn fields(&self) -> impl Iterator<Item = &str> {
@@ -434,6 +387,70 @@ impl Splitter {
             field
         })
     }
+}
+
+/// What [`cut_unquoted`] found in a line besides its delimiters.
+struct Cut {
+    /// No NUL byte and no 0xEF (the first byte of a BOM).
+    plain: bool,
+    /// No byte of a whitespace character, so no cell has anything to trim: none of
+    /// 0x08–0x0F (tab, VT, FF; CR and LF end a line) and space, and none of the lead
+    /// bytes 0xC2 and 0xE0–0xE3 of the other characters `str::trim` removes (U+0085,
+    /// U+00A0, U+1680, U+2000–U+205F, U+3000). 0x08, 0x0E, 0x0F and 0xE0 are no
+    /// whitespace: a line with one is only trimmed as usual.
+    trimmed: bool,
+}
+
+/// Pushes `offset` + the offset of every delimiter of `bytes` to `ends`, or returns
+/// `None` on a line with a quote (`ends` may then have some of them, for the caller to
+/// drop). Sixteen bytes are compared at a time (SSE2 through `wide`, no `unsafe` here):
+/// a line has a dozen delimiters, and a search call per delimiter (`memchr2_iter`) made
+/// this a tenth of the reader's time.
+fn cut_unquoted(bytes: &[u8], delimiter: u8, ends: &mut Vec<usize>, offset: usize) -> Option<Cut> {
+    use wide::u8x16;
+    let (quote, delim) = (u8x16::from(b'"'), u8x16::from(delimiter));
+    let (nul, bom) = (u8x16::from(0), u8x16::from(0xEF));
+    let (space, c2) = (u8x16::from(b' '), u8x16::from(0xC2));
+    let (high5, high6) = (u8x16::from(0xF8), u8x16::from(0xFC));
+    let (controls, e0) = (u8x16::from(0x08), u8x16::from(0xE0));
+    let mut blocks = bytes.chunks_exact(16);
+    let mut base = offset;
+    let mut special = 0;
+    let mut spaced = 0;
+    let mut cut = |block: [u8; 16], valid: u32, base: usize| {
+        let block = u8x16::from(block);
+        if block.simd_eq(quote).to_bitmask() & valid != 0 {
+            return false;
+        }
+        special |= (block.simd_eq(nul) | block.simd_eq(bom)).to_bitmask() & valid;
+        let blank = block.simd_eq(space)
+            | block.simd_eq(c2)
+            | (block & high5).simd_eq(controls)
+            | (block & high6).simd_eq(e0);
+        spaced |= blank.to_bitmask() & valid;
+        let mut delims = block.simd_eq(delim).to_bitmask() & valid;
+        while delims != 0 {
+            ends.push(base + delims.trailing_zeros() as usize);
+            delims &= delims - 1;
+        }
+        true
+    };
+    for block in &mut blocks {
+        if !cut(block.try_into().expect("16 bytes"), u32::MAX, base) {
+            return None;
+        }
+        base += 16;
+    }
+    let rest = blocks.remainder();
+    let mut last = [0u8; 16];
+    last[..rest.len()].copy_from_slice(rest);
+    if !cut(last, (1 << rest.len()) - 1, base) {
+        return None;
+    }
+    Some(Cut {
+        plain: special == 0,
+        trimmed: spaced == 0,
+    })
 }
 
 /// What [`TextRecords::next_record_into`] appended: the number of cells and whether they
@@ -583,27 +600,28 @@ impl<'a> TextRecords<'a> {
                 continue;
             }
             let (decoded, issue) = decode(line, self.decoding);
+            if issue != Issue::None {
+                return Ok(None);
+            }
             let bytes = decoded.as_bytes();
-            self.splitter.reset();
-            if issue != Issue::None || !self.splitter.cut_unquoted(bytes, self.delimiter) {
+            // The cells' ends go straight to `ends`, taken back if the line is not clean.
+            let (base, first_end) = (text.len(), ends.len());
+            let clean = cut_unquoted(bytes, self.delimiter, ends, base).filter(|cut| {
+                ends.len() - first_end < limits::MAX_COLUMNS
+                    && (cut.plain
+                        || !memchr::memchr2_iter(0, 0xEF, bytes)
+                            .any(|at| bytes[at] == 0 || bytes[at..].starts_with(UTF8_BOM)))
+            });
+            let Some(cut) = clean else {
+                ends.truncate(first_end);
                 return Ok(None);
-            }
-            let count = self.splitter.ends.len() + 1;
-            let clean = count <= limits::MAX_COLUMNS
-                && (self.splitter.plain
-                    || !memchr::memchr2_iter(0, 0xEF, bytes)
-                        .any(|at| bytes[at] == 0 || bytes[at..].starts_with(UTF8_BOM)));
-            if !clean {
-                return Ok(None);
-            }
-            let base = text.len();
+            };
             text.push_str(&decoded);
-            ends.extend(self.splitter.ends.iter().map(|end| base + end));
             ends.push(text.len());
             let number = self.lines.consume_buffered(end);
             self.last_unterminated = false;
-            self.last_trimmed = self.splitter.trimmed;
-            return Ok(Some((number, Ok((count, true)))));
+            self.last_trimmed = cut.trimmed;
+            return Ok(Some((number, Ok((ends.len() - first_end, true)))));
         }
     }
 
@@ -793,7 +811,8 @@ mod tests {
             line in proptest::collection::vec(
                 proptest::sample::select(vec![
                     b',', b'\t', b'"', b'a', 0x80, 0xE5, 0xEF, 0,
-                    b' ', 0x08, 0x0B, 0x0D, 0x0E, 0xC1, 0xC2, 0xE0, 0xE1, 0xE3, 0xE4,
+                    b' ', 0x07, 0x08, 0x0B, 0x0D, 0x0F, 0x10, 0xC1, 0xC2, 0xC3, 0xDF, 0xE0,
+                    0xE1, 0xE3, 0xE4,
                 ]),
                 0..70,
             ),
@@ -811,7 +830,7 @@ mod tests {
                 proptest::prop_assert_eq!(splitter.plain, plain);
                 let trimmed = !line
                     .iter()
-                    .any(|&b| matches!(b, 0x09..=0x0D | b' ' | 0xC2 | 0xE1..=0xE3));
+                    .any(|&b| matches!(b, 0x08..=0x0F | b' ' | 0xC2 | 0xE0..=0xE3));
                 proptest::prop_assert_eq!(splitter.trimmed, trimmed);
             }
         }
@@ -861,6 +880,12 @@ mod tests {
             let Some((line, res)) = reader.next_record_into(&mut text, &mut ends).unwrap() else {
                 break;
             };
+            if res.is_err() {
+                assert!(
+                    text.is_empty() && ends.is_empty(),
+                    "a rejected record appends nothing"
+                );
+            }
             let cells = res.map_err(|e| e.reason).map(|(count, gapped)| {
                 assert_eq!(ends.len(), count);
                 let mut start = 0;
@@ -883,11 +908,13 @@ mod tests {
         #[test]
         fn records_read_from_the_buffer_are_the_general_paths(
             bytes in proptest::collection::vec(
+                // Mostly text and delimiters, so that lines run over a few 16-byte blocks.
                 proptest::sample::select(vec![
-                    b',', b'"', b'\r', b'\n', 0x1A, 0, b'a', b'1',
-                    0xEF, 0xBB, 0xBF, 0xE6, 0x97, 0xA5, 0xFF, 0xB0, 0xA1,
+                    b',', b',', b',', b'"', b'\r', b'\n', b'\n', 0x1A, 0, b'a', b'a', b'a',
+                    b'a', b'a', b'a', b'1', b'1', b' ', 0xEF, 0xBB, 0xBF, 0xE6, 0x97, 0xA5,
+                    0xFF, 0xB0, 0xA1,
                 ]),
-                0..120,
+                0..300,
             ),
             buffer in 1usize..24,
             gbk in proptest::bool::ANY,
@@ -904,6 +931,34 @@ mod tests {
             let want = (general, reader.joined_lines, reader.unbalanced);
             proptest::prop_assert_eq!(appended_records(&bytes, decoding, buffer), want.clone());
             proptest::prop_assert_eq!(appended_records(&bytes, decoding, 256 << 10), want);
+        }
+    }
+
+    /// A record of the most cells allowed is read, one more is rejected, on either path.
+    #[test]
+    fn the_column_limit_holds_on_both_paths() {
+        for cells in [limits::MAX_COLUMNS, limits::MAX_COLUMNS + 1] {
+            let mut line = vec![b'a'; cells * 2];
+            for comma in line.iter_mut().skip(1).step_by(2) {
+                *comma = b',';
+            }
+            *line.last_mut().unwrap() = b'\n';
+            let general = records(&line, LineDecoding::Utf8);
+            let (appended, _, _) = appended_records(&line, LineDecoding::Utf8, 256 << 10);
+            assert_eq!(appended.len(), 1);
+            assert_eq!(
+                (appended[0].0, &appended[0].1),
+                (general[0].0, &general[0].1)
+            );
+            match &general[0].1 {
+                Ok(read) => assert_eq!(read.len(), cells),
+                Err(reason) => {
+                    assert!(
+                        cells > limits::MAX_COLUMNS && reason.contains("columns"),
+                        "{reason}"
+                    );
+                }
+            }
         }
     }
 
