@@ -92,7 +92,7 @@ pub fn scan_file(rules: &RuleSet, file: &LedgerFile) -> (Vec<Finding>, Vec<RowSe
         .par_chunks(block)
         .map(|rows| {
             let mut hits = HitCache::new(&rules.keywords, file);
-            scan_block(rules, &index, file, &mut hits, rows)
+            scan_block(rules, &index, file, &mut hits, rows, RowMemo::MAX_KEYS)
         })
         .collect();
     let mut findings = Vec::new();
@@ -248,6 +248,15 @@ struct ScopeMemo {
 }
 
 impl ScopeMemo {
+    /// What a scope reads of a row besides its account: closing entry, debit > 0,
+    /// debit < 0, credit > 0.
+    fn signs(row: &crate::ledger::Row) -> u8 {
+        u8::from(row.closing)
+            | u8::from(row.debit > 0) << 1
+            | u8::from(row.debit < 0) << 2
+            | u8::from(row.credit > 0) << 3
+    }
+
     /// The rules of `always` whose scope admits `row`: those that need nothing more (a
     /// detector rule with no keyword or `where` condition: the row is its candidate),
     /// then the others, each ascending.
@@ -258,10 +267,7 @@ impl ScopeMemo {
         row: &crate::ledger::Row,
         hits: &mut HitCache,
     ) -> (&[usize], &[usize]) {
-        let signs = u8::from(row.closing)
-            | u8::from(row.debit > 0) << 1
-            | u8::from(row.debit < 0) << 2
-            | u8::from(row.credit > 0) << 3;
+        let signs = Self::signs(row);
         let (start, mid, end) = match self.ranges.get(&(row.account, signs)) {
             Some(&range) => range,
             None => {
@@ -288,13 +294,15 @@ impl ScopeMemo {
 }
 
 /// Row findings and detector candidates of `rows`, one block of the rows of `file`;
-/// candidates are numbered within the block.
+/// candidates are numbered within the block. At most `max_keys` rows' rules are kept
+/// ([`RowMemo`]).
 fn scan_block(
     rules: &RuleSet,
     index: &RuleIndex,
     file: &LedgerFile,
     hits: &mut HitCache,
     rows: &[crate::ledger::Row],
+    max_keys: usize,
 ) -> (Vec<Finding>, Vec<RowSet>) {
     let mut findings = Vec::new();
     let mut candidates: Vec<RowSet> = rules
@@ -306,38 +314,58 @@ fn scan_block(
             _ => RowSet::default(),
         })
         .collect();
-    let mut memo = ScopeMemo::default();
+    let mut scopes = ScopeMemo::default();
+    let mut memo = RowMemo::new(max_keys);
     let mut by_keyword: Vec<usize> = Vec::new();
     let mut to_try: Vec<usize> = Vec::new();
-    let mut ids: Vec<u32> = Vec::new();
     for (offset, row) in rows.iter().enumerate() {
-        index.keyword_rules_for(row, hits, &mut by_keyword);
-        let (plain, checked) = memo.admitted(rules, &index.always, row, hits);
-        // A detector rule of scope alone (most of them) takes the row as it is.
-        for &rule_idx in plain {
-            candidates[rule_idx].insert(offset);
-        }
-        to_try.clear();
-        to_try.extend_from_slice(checked);
-        if !by_keyword.is_empty() {
-            let class = hits.account_class(row.account);
-            let account_hits = hits.hits(row.account);
-            to_try.extend(
-                (by_keyword.iter())
-                    .filter(|&&r| rules.rules[r].scope.admits(row, class, account_hits)),
-            );
-        }
-        for &rule_idx in &to_try {
+        let signs = ScopeMemo::signs(row);
+        let key = (row.summary, row.payee, row.account, signs);
+        let range = match memo.get(&key) {
+            Some(range) => range,
+            None => {
+                memo.begin_miss();
+                let start = memo.passed.len() as u32;
+                index.keyword_rules_for(row, hits, &mut by_keyword);
+                let (plain, checked) = scopes.admitted(rules, &index.always, row, hits);
+                // A detector rule of scope alone (most of them) takes the row as it is.
+                memo.passed
+                    .extend(plain.iter().map(|&rule| (rule as u32, 0, 0)));
+                to_try.clear();
+                to_try.extend_from_slice(checked);
+                if !by_keyword.is_empty() {
+                    let class = hits.account_class(row.account);
+                    let account_hits = hits.hits(row.account);
+                    to_try.extend(
+                        (by_keyword.iter())
+                            .filter(|&&r| rules.rules[r].scope.admits(row, class, account_hits)),
+                    );
+                }
+                for &rule_idx in &to_try {
+                    let at = memo.ids.len();
+                    if rules.rules[rule_idx].keywords_admit(row, hits, &mut memo.ids) {
+                        let ids = (at as u32, memo.ids.len() as u32);
+                        memo.passed.push((rule_idx as u32, ids.0, ids.1));
+                    } else {
+                        memo.ids.truncate(at);
+                    }
+                }
+                let range = (start, memo.passed.len() as u32);
+                memo.remember(key, range);
+                range
+            }
+        };
+        for &(rule_idx, first_id, end_id) in &memo.passed[range.0 as usize..range.1 as usize] {
+            let rule_idx = rule_idx as usize;
             let rule = &rules.rules[rule_idx];
-            ids.clear();
-            if rule.checks_row() && !rule.check_admitted(row, file, hits, &mut ids) {
+            if !rule.where_admits(row, file, hits) {
                 continue;
             }
             if rule.detector.is_some() {
                 candidates[rule_idx].insert(offset);
                 continue;
             }
-            let matched: Vec<String> = ids
+            let matched: Vec<String> = memo.ids[first_id as usize..end_id as usize]
                 .iter()
                 .filter_map(|&id| rules.keywords.keywords.get(id as usize).cloned())
                 .collect();
@@ -345,6 +373,96 @@ fn scan_block(
         }
     }
     (findings, candidates)
+}
+
+/// What the rules make of a row before its `where` conditions, per (summary, payee,
+/// account, signs): scopes look at the account and the signs ([`ScopeMemo`]), keyword
+/// conditions at the summary, payee and account, so rows that share those four pass the
+/// same rules with the same keywords, and only `where` conditions (amounts, dates …) are
+/// evaluated row by row. A ledger repeats its summaries, payees and accounts: most rows
+/// find their rules here with one lookup. A ledger of distinct summaries fills the memo
+/// up to [`RowMemo::MAX_KEYS`]; rows after that are worked out as before, with one failed
+/// lookup more.
+struct RowMemo {
+    /// Key → where its rules are in `passed`.
+    ranges: rustc_hash::FxHashMap<RowKey, (u32, u32)>,
+    /// (rule, its matched keyword ids at `ids[start..end]`), in the order the rules are
+    /// tried: detector rules of scope alone, the other rules tried on every row, then the
+    /// keyword rules (each ascending).
+    passed: Vec<(u32, u32, u32)>,
+    ids: Vec<u32>,
+    /// Once full: the lengths of `passed` and `ids` the kept keys use; what a later row
+    /// adds serves that row only.
+    kept: Option<(usize, usize)>,
+    /// The lengths of `passed` and `ids` before the row being worked out.
+    row_start: (usize, usize),
+    max_keys: usize,
+    /// Rows found and not found since the memo is full; when most are not (a ledger of
+    /// distinct summaries), it is no longer looked in.
+    full_hits: u32,
+    full_misses: u32,
+}
+
+type RowKey = (
+    crate::ledger::Sym,
+    crate::ledger::Sym,
+    crate::ledger::Sym,
+    u8,
+);
+
+impl RowMemo {
+    const MAX_KEYS: usize = 1 << 16;
+
+    fn new(max_keys: usize) -> RowMemo {
+        RowMemo {
+            ranges: Default::default(),
+            passed: Vec::new(),
+            ids: Vec::new(),
+            kept: None,
+            row_start: (0, 0),
+            max_keys,
+            full_hits: 0,
+            full_misses: 0,
+        }
+    }
+
+    /// The rules of a row with `key`, when kept; once full, a memo that rows keep missing
+    /// (three in four of the first 4,096 rows after) is passed by.
+    fn get(&mut self, key: &RowKey) -> Option<(u32, u32)> {
+        if self.kept.is_none() {
+            return self.ranges.get(key).copied();
+        }
+        if self.full_misses >= 3072 && self.full_misses >= 3 * self.full_hits {
+            return None;
+        }
+        let found = self.ranges.get(key).copied();
+        match found {
+            Some(_) => self.full_hits = self.full_hits.saturating_add(1),
+            None => self.full_misses = self.full_misses.saturating_add(1),
+        }
+        found
+    }
+
+    /// Before a row's rules are worked out: a full memo drops the last row's.
+    fn begin_miss(&mut self) {
+        if let Some((passed, ids)) = self.kept {
+            self.passed.truncate(passed);
+            self.ids.truncate(ids);
+        }
+        self.row_start = (self.passed.len(), self.ids.len());
+    }
+
+    /// Keeps `range`, the rules of the row just worked out, for `key` while there is room.
+    fn remember(&mut self, key: RowKey, range: (u32, u32)) {
+        if self.kept.is_some() {
+            return;
+        }
+        if self.ranges.len() >= self.max_keys {
+            self.kept = Some(self.row_start);
+            return;
+        }
+        self.ranges.insert(key, range);
+    }
 }
 
 /// Reads and scans all inputs.
@@ -837,6 +955,101 @@ mod tests {
             .join("sample-data/ledgers")
             .join(name);
         crate::ledger::read::read_file(&path, name, &Default::default()).expect("sample ledger")
+    }
+
+    /// The row memo changes nothing: row findings (rule, line, message, matched
+    /// keywords in the message) and candidates are those of each rule checked on its own
+    /// (`Rule::check`), with the memo unbounded, holding two rows, or none at all.
+    #[test]
+    fn remembered_rows_pass_the_rules_they_pass_alone() {
+        let rules = crate::rule::load_rules(&[], false, &[]).expect("shipped pack");
+        let index = super::RuleIndex::new(&rules);
+        let sources = rules.candidate_sources();
+        // Rows that differ from the one above only in the payee (a keyword in it or not)
+        // or in the signs (a payment, its 红字 reversal, a credit): each gets its own rules.
+        let made = "日期,凭证号,摘要,科目名称,借方金额,贷方金额,往来单位\n\
+                    2024-03-01,记-1,职工活动,职工活动支出/会员活动支出,500,,某某KTV\n\
+                    2024-03-01,记-2,职工活动,职工活动支出/会员活动支出,500,,某某书店\n\
+                    2024-03-02,记-3,职工活动,职工活动支出/会员活动支出,-500,,某某KTV\n\
+                    2024-03-02,记-4,职工活动,职工活动支出/会员活动支出,,500,某某KTV\n\
+                    2024-03-03,记-5,职工活动,职工活动支出/会员活动支出,300,,某某KTV\n";
+        let made =
+            crate::ledger::read::read_bytes(made.as_bytes(), "made.csv", &Default::default())
+                .expect("made ledger");
+        // Enough rows of distinct summaries that a full memo stops being looked in.
+        let mut distinct = String::from("日期,凭证号,摘要,科目名称,借方金额,贷方金额,往来单位\n");
+        for i in 0..4000 {
+            let payee = ["某某KTV", "某某书店", "某某酒楼"][i % 3];
+            distinct.push_str(&format!(
+                "2024-04-01,记-{i},职工活动第{i}号聚餐,职工活动支出/会员活动支出,{},,{payee}\n",
+                100 + i % 50
+            ));
+        }
+        let distinct = crate::ledger::read::read_bytes(
+            distinct.as_bytes(),
+            "distinct.csv",
+            &Default::default(),
+        )
+        .expect("distinct ledger");
+        let files = [
+            "一中工会.csv",
+            "城建集团工会.csv",
+            "人民医院工会-用友U8序时账.xlsx",
+        ]
+        .map(|name| (name, sample_ledger(name)));
+        let made = [("made.csv", made), ("distinct.csv", distinct)];
+        for (name, file) in files.iter().chain(&made) {
+            let mut hits = crate::rule::keywords::HitCache::new(&rules.keywords, file);
+            let mut want_findings = Vec::new();
+            let mut want_candidates = vec![Vec::new(); rules.rules.len()];
+            for (i, row) in file.rows.iter().enumerate() {
+                for (idx, rule) in rules.rules.iter().enumerate() {
+                    let Some(ids) = rule.check(row, file, &mut hits) else {
+                        continue;
+                    };
+                    if rule.detector.is_some() {
+                        if sources[idx] == idx {
+                            want_candidates[idx].push(i);
+                        }
+                    } else {
+                        let matched: Vec<String> = (ids.iter())
+                            .map(|&id| rules.keywords.keywords[id as usize].clone())
+                            .collect();
+                        let finding = crate::finding::Finding::for_row(rule, row, file, &matched);
+                        want_findings.push((
+                            finding.rule_id.to_string(),
+                            finding.line,
+                            finding.message,
+                        ));
+                    }
+                }
+            }
+            want_findings.sort();
+            assert!(
+                !want_findings.is_empty(),
+                "{name}: no row findings to compare"
+            );
+            for max_keys in [super::RowMemo::MAX_KEYS, 2, 0] {
+                let mut hits = crate::rule::keywords::HitCache::new(&rules.keywords, file);
+                let (findings, candidates) =
+                    super::scan_block(&rules, &index, file, &mut hits, &file.rows, max_keys);
+                let mut got: Vec<_> = (findings.into_iter())
+                    .map(|f| (f.rule_id.to_string(), f.line, f.message))
+                    .collect();
+                got.sort();
+                assert_eq!(got, want_findings, "{name}, memo of {max_keys}");
+                for (idx, set) in candidates.iter().enumerate() {
+                    if sources[idx] == idx && rules.rules[idx].detector.is_some() {
+                        let got: Vec<usize> = set.rows_in(0..file.rows.len()).collect();
+                        assert_eq!(
+                            got, want_candidates[idx],
+                            "{} in {name}, memo of {max_keys}",
+                            rules.rules[idx].id
+                        );
+                    }
+                }
+            }
+        }
     }
 
     /// Rules that select the same rows share one evaluation: each detector rule's

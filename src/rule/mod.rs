@@ -215,6 +215,17 @@ impl Rule {
         matched: &mut Vec<u32>,
     ) -> bool {
         matched.clear();
+        self.keywords_admit(row, hits, matched) && self.where_admits(row, file, hits)
+    }
+
+    /// The keyword conditions of [`Rule::check_admitted`], their matched ids appended to
+    /// `matched`: they look at the row's summary, payee and account only.
+    pub fn keywords_admit(
+        &self,
+        row: &Row,
+        hits: &mut HitCache<'_>,
+        matched: &mut Vec<u32>,
+    ) -> bool {
         for cond in &self.keywords {
             let Some(field) = cond.field else {
                 return false;
@@ -224,6 +235,11 @@ impl Rule {
                 return false;
             }
         }
+        true
+    }
+
+    /// The `where` condition of [`Rule::check_admitted`] (true without one).
+    pub fn where_admits(&self, row: &Row, file: &LedgerFile, hits: &mut HitCache<'_>) -> bool {
         match &self.condition {
             Some(condition) => condition.holds(row, file, &mut hits.like),
             None => true,
