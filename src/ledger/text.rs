@@ -104,20 +104,24 @@ impl<R: Read> Lines<R> {
             if !self.fill()? {
                 return Ok(None);
             }
-            // The `\n` of a `\r\n` split by the end of the last line: as in `next_line`.
-            if self.skip_lf {
-                self.skip_lf = false;
-                if self.buf[self.pos] == b'\n' {
-                    self.pos += 1;
-                    continue;
-                }
+            if !self.skipped_split_lf() {
+                break;
             }
-            break;
         }
         let chunk = &self.buf[self.pos..self.len];
         Ok(memchr::memchr2(b'\n', b'\r', chunk)
             .filter(|&end| end <= limits::MAX_LINE_BYTES)
             .map(|end| self.pos..self.pos + end))
+    }
+
+    /// Passes over the `\n` of a `\r\n` whose `\r` ended the last line; true when it
+    /// did (the buffer may then need filling again). Call with bytes available.
+    fn skipped_split_lf(&mut self) -> bool {
+        let skip = std::mem::take(&mut self.skip_lf) && self.buf[self.pos] == b'\n';
+        if skip {
+            self.pos += 1;
+        }
+        skip
     }
 
     /// Reads the line [`Self::buffered_line`] found (ending at `end`); returns its number.
@@ -144,12 +148,8 @@ impl<R: Read> Lines<R> {
                 }
                 return Ok(None);
             }
-            if self.skip_lf {
-                self.skip_lf = false;
-                if self.buf[self.pos] == b'\n' {
-                    self.pos += 1;
-                    continue;
-                }
+            if self.skipped_split_lf() {
+                continue;
             }
             started = true;
             let chunk = &self.buf[self.pos..self.len];
