@@ -934,6 +934,43 @@ mod tests {
         }
     }
 
+    /// GBK lines the buffer path takes, and those it leaves to the general path (a UTF-8
+    /// line, bytes that are no GB18030, a quote, a NUL), read as the general path reads
+    /// them; UTF-8 BOM bytes before a line are dropped on either path.
+    #[test]
+    fn gbk_lines_read_from_the_buffer_are_the_general_paths() {
+        let gbk = |text: &str| encoding_rs::GBK.encode(text).0.into_owned();
+        let mut bytes = gbk("日期,摘要,金额\n2025-01-01,慰问品,1\n");
+        bytes.extend_from_slice(UTF8_BOM);
+        // BOM bytes then `A`: decoded with them, 0xEF 0xBB and 0xBF `A` would be two
+        // (valid) GB18030 characters; the BOM must go first.
+        bytes.extend(gbk("A慰问品,2025-01-02,2\n"));
+        bytes.extend("2025-01-03,慰问品,3\n".as_bytes());
+        bytes.extend(gbk("2025-01-04,慰问"));
+        bytes.extend(b"\xFF\xFF,4\n");
+        bytes.extend(gbk(
+            "2025-01-05,\"慰问,品\",5\n2025-01-06,慰\0问,6\nascii,only,7\n",
+        ));
+        for buffer in [1, 7, 256 << 10] {
+            let (appended, joined, unbalanced) =
+                appended_records(&bytes, LineDecoding::Gb18030, buffer);
+            let general: Vec<_> = records(&bytes, LineDecoding::Gb18030)
+                .into_iter()
+                .map(|(line, cells)| (line, cells, false))
+                .collect();
+            assert_eq!(
+                (appended, joined, unbalanced),
+                (general, 0, 0),
+                "buffer {buffer}"
+            );
+        }
+        let read = records(&bytes, LineDecoding::Gb18030);
+        assert_eq!(read[2].1, ok(&["A慰问品", "2025-01-02", "2"]));
+        assert!(read[3].1.as_ref().unwrap_err().contains("mixed encodings"));
+        assert!(read[4].1.is_err());
+        assert_eq!(read[5].1, ok(&["2025-01-05", "慰问,品", "5"]));
+    }
+
     /// A record of the most cells allowed is read, one more is rejected, on either path.
     #[test]
     fn the_column_limit_holds_on_both_paths() {
