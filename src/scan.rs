@@ -241,9 +241,8 @@ impl RuleIndex {
 /// of once per row.
 #[derive(Default)]
 struct ScopeMemo {
-    /// (account, sign bits) → where its admitted rules are in `admitted`: the detector
-    /// rules of scope alone at `start..mid`, the others at `mid..end`.
-    ranges: rustc_hash::FxHashMap<(crate::ledger::Sym, u8), (u32, u32, u32)>,
+    /// (account, sign bits) → where its admitted rules are in `admitted`.
+    ranges: rustc_hash::FxHashMap<(crate::ledger::Sym, u8), (u32, u32)>,
     admitted: Vec<usize>,
 }
 
@@ -257,39 +256,31 @@ impl ScopeMemo {
             | u8::from(row.credit > 0) << 3
     }
 
-    /// The rules of `always` whose scope admits `row`: those that need nothing more (a
-    /// detector rule with no keyword or `where` condition: the row is its candidate),
-    /// then the others, each ascending.
+    /// The rules of `always` whose scope admits `row`, ascending.
     fn admitted(
         &mut self,
         rules: &RuleSet,
         always: &[usize],
         row: &crate::ledger::Row,
         hits: &mut HitCache,
-    ) -> (&[usize], &[usize]) {
-        let signs = Self::signs(row);
-        let (start, mid, end) = match self.ranges.get(&(row.account, signs)) {
+    ) -> &[usize] {
+        let key = (row.account, Self::signs(row));
+        let (start, end) = match self.ranges.get(&key) {
             Some(&range) => range,
             None => {
                 let class = hits.account_class(row.account);
                 let account_hits = hits.hits(row.account);
-                let admits = |r: &&usize| rules.rules[**r].scope.admits(row, class, account_hits);
-                let plain = |r: &&usize| {
-                    let rule = &rules.rules[**r];
-                    rule.detector.is_some() && !rule.checks_row()
-                };
                 let start = self.admitted.len() as u32;
-                (self.admitted).extend(always.iter().filter(admits).filter(plain));
-                let mid = self.admitted.len() as u32;
-                (self.admitted).extend(always.iter().filter(admits).filter(|r| !plain(r)));
-                let range = (start, mid, self.admitted.len() as u32);
-                self.ranges.insert((row.account, signs), range);
+                (self.admitted).extend(
+                    (always.iter())
+                        .filter(|&&r| rules.rules[r].scope.admits(row, class, account_hits)),
+                );
+                let range = (start, self.admitted.len() as u32);
+                self.ranges.insert(key, range);
                 range
             }
         };
-        let (plain, checked) =
-            self.admitted[start as usize..end as usize].split_at((mid - start) as usize);
-        (plain, checked)
+        &self.admitted[start as usize..end as usize]
     }
 }
 
@@ -327,12 +318,8 @@ fn scan_block(
                 memo.begin_miss();
                 let start = memo.passed.len() as u32;
                 index.keyword_rules_for(row, hits, &mut by_keyword);
-                let (plain, checked) = scopes.admitted(rules, &index.always, row, hits);
-                // A detector rule of scope alone (most of them) takes the row as it is.
-                memo.passed
-                    .extend(plain.iter().map(|&rule| (rule as u32, 0, 0)));
                 to_try.clear();
-                to_try.extend_from_slice(checked);
+                to_try.extend_from_slice(scopes.admitted(rules, &index.always, row, hits));
                 if !by_keyword.is_empty() {
                     let class = hits.account_class(row.account);
                     let account_hits = hits.hits(row.account);
@@ -387,8 +374,7 @@ struct RowMemo {
     /// Key → where its rules are in `passed`.
     ranges: rustc_hash::FxHashMap<RowKey, (u32, u32)>,
     /// (rule, its matched keyword ids at `ids[start..end]`), in the order the rules are
-    /// tried: detector rules of scope alone, the other rules tried on every row, then the
-    /// keyword rules (each ascending).
+    /// tried: the rules tried on every row, then the keyword rules (each ascending).
     passed: Vec<(u32, u32, u32)>,
     ids: Vec<u32>,
     /// Once full: the lengths of `passed` and `ids` the kept keys use; what a later row

@@ -246,12 +246,6 @@ impl Rule {
         }
     }
 
-    /// Whether a row its scope admits must still pass a keyword or `where` condition
-    /// (a rule without one takes every such row).
-    pub fn checks_row(&self) -> bool {
-        !self.keywords.is_empty() || self.condition.is_some()
-    }
-
     /// Whether `other` admits exactly the rows this rule admits: the same scope, `where`
     /// and keyword conditions, so one evaluation serves both (nine rules of the shipped
     /// pack look at every expense line and nothing else).
