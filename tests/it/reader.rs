@@ -523,6 +523,13 @@ fn numbered_cells_give_the_same_rows_as_a_one_thread_read() {
         } else {
             String::new()
         };
+        // Cells padded with ASCII and Unicode spaces: a line without any is taken
+        // untrimmed by the two-thread reader, these must be trimmed as on one thread.
+        let (summary, handler) = if i % 23 == 0 && !summary.starts_with('"') {
+            (format!("\u{3000}{summary} "), format!(" {handler}\u{a0}"))
+        } else {
+            (summary, handler.to_string())
+        };
         let (code, name) = [
             ("50101", "会员活动支出"),
             ("50102", "职工活动支出/文体活动支出"),
